@@ -1,0 +1,274 @@
+"""Settings for dichvucong, read in this one place.
+
+With no environment variables at all the portal runs in the embedded mode: SQLite under var/,
+files under var/media, background tasks inline, mail to the console. Every variable is listed
+with a one-line explanation in .env.example.
+"""
+
+from pathlib import Path
+
+import environ
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent  # src/dichvucong
+REPO_DIR = BASE_DIR.parent.parent
+
+env = environ.Env()
+environ.Env.read_env(REPO_DIR / ".env", overwrite=False)
+
+VAR_DIR = Path(env("DVC_VAR_DIR", default=str(REPO_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+
+
+def _embedded_secret_key() -> str:
+    """A key kept under var/ so that the embedded demo needs no configuration.
+
+    Production sets DJANGO_SECRET_KEY; there is no production default.
+    """
+    from django.core.management.utils import get_random_secret_key
+
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(get_random_secret_key())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+EMBEDDED = "DATABASE_URL" not in env.ENVIRON
+SECRET_KEY = env("DJANGO_SECRET_KEY", default=None) or (_embedded_secret_key() if EMBEDDED else None)
+if not SECRET_KEY:
+    raise environ.ImproperlyConfigured("Set DJANGO_SECRET_KEY (no default outside the embedded mode).")
+
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- Applications, lowest layer first (architecture.md: a lower app never imports a higher one).
+INSTALLED_APPS = [
+    "dichvucong.core",
+    "dichvucong.agencies",
+    "dichvucong.accounts",
+    "dichvucong.web",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "django_htmx",
+    "csp",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "dichvucong.core.middleware.VietnameseFirstLocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "dichvucong.core.middleware.RequestContextMiddleware",
+]
+
+ROOT_URLCONF = "dichvucong.urls"
+WSGI_APPLICATION = "dichvucong.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "dichvucong.web.context_processors.portal",
+            ],
+        },
+    },
+]
+
+# --- Database: SQLite under var/ in the embedded mode, else DATABASE_URL (postgres:// or sqlite://).
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'dichvucong.sqlite3'}"),
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the demo read while it writes; the timeout rides out short write locks.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache, sessions, background tasks: Redis when REDIS_URL is set, else in-process.
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="dvc"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "dvc_cache",
+        }
+    }
+# Sessions live in the database so any web node can serve any user.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- Mail: console in the embedded mode, EMAIL_URL (smtp://user:pass@host:587/?tls=True) otherwise.
+EMAIL_URL = env("EMAIL_URL", default="consolemail://")
+vars().update(env.email_url_config(EMAIL_URL))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Cổng dịch vụ công <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Files
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "static")))
+MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"  # never served directly: private files go through a permission check
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or EMBEDDED
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or EMBEDDED
+
+# --- Language and time: Vietnamese first, English on request; Asia/Ho_Chi_Minh everywhere.
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+LANGUAGE_COOKIE_NAME = "dvc_language"
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_TZ = True
+USE_THOUSAND_SEPARATOR = True
+
+# --- Accounts
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cổng DVC] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="https")
+# Login attempts are throttled per IP and per account (allauth's rate limits use the cache).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env("DVC_LOGIN_FAILED_LIMIT", default="10/m/ip,5/5m/key"),
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+}
+# A setting turns local applicant registration off once national sign-in exists (seed S11).
+DVC_LOCAL_SIGNUP = env.bool("DVC_LOCAL_SIGNUP", default=True)
+ACCOUNT_ADAPTER = "dichvucong.accounts.adapters.AccountAdapter"
+
+# --- Security headers on every page; a content security policy with no third-party origin.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+_https = env.bool("DJANGO_HTTPS", default=not (DEBUG or EMBEDDED))
+SESSION_COOKIE_SECURE = _https
+CSRF_COOKIE_SECURE = _https
+SECURE_SSL_REDIRECT = _https and env.bool("DJANGO_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000 if _https else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
+SECURE_HSTS_PRELOAD = _https
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'nonce'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# --- The portal itself
+DVC_PORTAL_NAME = env("DVC_PORTAL_NAME", default="Cổng dịch vụ công trực tuyến tỉnh Hậu Giang")
+DVC_PORTAL_SHORT_NAME = env("DVC_PORTAL_SHORT_NAME", default="Cổng DVC Hậu Giang")
+DVC_PORTAL_EMBLEM = env("DVC_PORTAL_EMBLEM", default="web/emblem.svg")
+DVC_IT_CONTACT = {
+    "name": env("DVC_IT_CONTACT_NAME", default="Sở Thông tin và Truyền thông tỉnh Hậu Giang"),
+    "phone": env("DVC_IT_CONTACT_PHONE", default="0293 3 000 000"),
+    "email": env("DVC_IT_CONTACT_EMAIL", default="hotro.dvc@localhost"),
+}
+# 24/11 ("Ngày Văn hóa Việt Nam") is a day off only when this is on: its legal status is open.
+DVC_HOLIDAY_CULTURE_DAY = env.bool("DVC_HOLIDAY_CULTURE_DAY", default=False)
+# Key of the audit chain's HMAC: without it, rewriting the chain cannot produce valid hashes.
+DVC_AUDIT_KEY = env("DVC_AUDIT_KEY", default=None) or SECRET_KEY
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from dichvucong.web import views as web_views
+
+admin.site.site_header = admin.site.site_title = "Quản trị Cổng dịch vụ công"
+
+urlpatterns = [
+    path("", include("dichvucong.web.urls")),
+    path("co-quan/", include("dichvucong.agencies.urls")),
+    path("tai-khoan/", include("dichvucong.accounts.urls")),
+    path("tai-khoan/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = web_views.bad_request
+handler403 = web_views.permission_denied
+handler404 = web_views.page_not_found
+handler500 = web_views.server_error
