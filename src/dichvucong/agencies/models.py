@@ -211,7 +211,7 @@ class Agency(ValidityMixin):
     desk_opening_hours = models.TextField(
         _("opening hours"),
         blank=True,
-        help_text=_("Shown as written, e.g. Sáng 07:00–11:30, chiều 13:30–17:00."),
+        help_text=_("Shown as written, e.g. Sáng 07:00-11:30, chiều 13:30-17:00."),
     )
 
     objects = ValidityQuerySet.as_manager()
