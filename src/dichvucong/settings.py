@@ -37,11 +37,17 @@ def _embedded_secret_key() -> str:
 
 
 EMBEDDED = "DATABASE_URL" not in env.ENVIRON
-SECRET_KEY = env("DJANGO_SECRET_KEY", default=None) or (_embedded_secret_key() if EMBEDDED else None)
+SECRET_KEY = env("DJANGO_SECRET_KEY", default=None) or (
+    _embedded_secret_key() if EMBEDDED else None
+)
 if not SECRET_KEY:
-    raise environ.ImproperlyConfigured("Set DJANGO_SECRET_KEY (no default outside the embedded mode).")
+    raise environ.ImproperlyConfigured(
+        "Set DJANGO_SECRET_KEY (no default outside the embedded mode)."
+    )
 
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+ALLOWED_HOSTS = env.list(
+    "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 # --- Applications, lowest layer first (architecture.md: a lower app never imports a higher one).
@@ -168,6 +174,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or EMBEDDED
+if WHITENOISE_USE_FINDERS:
+    STATIC_ROOT.mkdir(
+        parents=True, exist_ok=True
+    )  # WhiteNoise expects it even when serving from finders
 
 # --- Language and time: Vietnamese first, English on request; Asia/Ho_Chi_Minh everywhere.
 LANGUAGE_CODE = "vi"
@@ -191,7 +201,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -3,13 +3,12 @@ from django.urls import include, path
 
 from dichvucong.web import views as web_views
 
-admin.site.site_header = admin.site.site_title = "Quản trị Cổng dịch vụ công"
-
 urlpatterns = [
     path("", include("dichvucong.web.urls")),
     path("co-quan/", include("dichvucong.agencies.urls")),
     path("tai-khoan/", include("dichvucong.accounts.urls")),
     path("tai-khoan/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
 

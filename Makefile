@@ -1,0 +1,71 @@
+# dichvucong — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-dev system setup demo messages check lint format migrations-check clean help
+
+help:
+	@echo "make run   — set up and serve the portal with demo data (embedded mode: SQLite, no services)"
+	@echo "make test  — install what the tests need and run the whole suite"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Reinstall only when the project's dependencies change.
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+system:
+	@bash scripts/system-packages.sh
+
+messages: system | $(PY)
+	$(PY) manage.py compilemessages --ignore=$(VENV) -v0
+
+setup: install messages
+	$(PY) manage.py migrate --no-input -v1
+	$(PY) manage.py createcachetable
+	$(PY) manage.py load_demo --if-empty
+
+run: setup
+	@echo
+	@echo "  Cổng dịch vụ công: http://$(HOST):$(PORT)/   (Ctrl+C to stop)"
+	@echo
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+demo: install messages
+	$(PY) manage.py load_demo
+
+test: install-dev messages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+format: install-dev
+	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests
+
+migrations-check: install-dev
+	$(PY) manage.py makemigrations --check --dry-run
+
+check: lint migrations-check
+	$(PY) manage.py check
+
+clean:
+	rm -rf $(VENV) var/static
