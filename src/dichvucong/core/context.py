@@ -28,7 +28,7 @@ class Actor:
         return user
 
 
-_current: ContextVar[Actor] = ContextVar("dvc_actor", default=Actor())
+_current: ContextVar[Actor] = ContextVar("dvc_actor", default=Actor())  # noqa: B039 (frozen)
 
 
 def current_actor() -> Actor:
