@@ -220,7 +220,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cổng DVC] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="https")
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http" if EMBEDDED else "https")
 # Login attempts are throttled per IP and per account (allauth's rate limits use the cache).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("DVC_LOGIN_FAILED_LIMIT", default="10/m/ip,5/5m/key"),
