@@ -1,0 +1,426 @@
+"""The tamper-evident audit trail of changes, and the access log of reads of personal data.
+
+Entries form one HMAC hash chain per scope (an agency's code, or "province"), so writes of
+unrelated agencies never wait for each other; see docs/decisions/0002-audit-chain.md.
+
+    snapshot(instance, fields=None) -> dict
+    audit_change(*, action, instance, before, after, scope="province", actor=None, ip=None)
+    log_access(*, action, instance, actor=None, ip=None)
+    audit_chain_verify(*, scope) -> ChainReport
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import ipaddress
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
+from django.db import IntegrityError, models, router, transaction
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+from django.utils.duration import duration_iso_string
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from .constants import PROVINCE_SCOPE
+from .context import Actor, current_actor
+from .models import AccessLogEntry, AuditChain, AuditEntry
+
+GENESIS_HASH = "0" * 64
+# Left out of snapshots unless a caller names them: a password hash has no place in a trail.
+NEVER_SNAPSHOT = frozenset({"password"})
+MAX_ACTION_LENGTH = AuditEntry._meta.get_field("action").max_length
+MAX_SCOPE_LENGTH = AuditEntry._meta.get_field("scope").max_length
+
+
+# --- Snapshots ---------------------------------------------------------------------------
+
+
+def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The instance's field values as JSON-safe data, keyed by field name.
+
+    Dates and times are ISO strings, Decimals and floats strings, foreign keys the related
+    pk, files their name. Many-to-many fields only when named (they cost a query).
+    """
+    opts = instance._meta
+    if fields is None:
+        names = [f.name for f in opts.concrete_fields if f.name not in NEVER_SNAPSHOT]
+    else:
+        names = list(fields)
+    values: dict[str, Any] = {}
+    for name in names:
+        field = opts.get_field(name)
+        if field.many_to_many and not field.auto_created:
+            related = getattr(instance, name).values_list("pk", flat=True) if instance.pk else []
+            values[name] = sorted((json_safe(pk) for pk in related), key=str)
+        elif field.concrete:
+            # attname: the raw pk for a foreign key, without loading the related row.
+            values[name] = json_safe(getattr(instance, field.attname))
+        else:
+            raise ValueError(
+                f"snapshot() records own fields only, not the reverse relation {name!r}."
+            )
+    return values
+
+
+def json_safe(value: Any) -> Any:
+    """A value as plain JSON data that reads back from the database exactly as written.
+
+    Floats become strings: a JSON column may hand 1e20 back as an integer, which would change
+    the canonical text the hash covers.
+    """
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [json_safe(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return duration_iso_string(value)
+    if isinstance(value, Decimal | float | uuid.UUID):
+        return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or None
+    if isinstance(value, bytes | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    return str(value)
+
+
+# --- Hashing -----------------------------------------------------------------------------
+
+
+def _canonical(data: Any) -> bytes:
+    return json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def _mac(payload: dict[str, Any]) -> str:
+    key = getattr(settings, "DVC_AUDIT_KEY", None) or settings.SECRET_KEY
+    if not key:
+        raise ImproperlyConfigured("DVC_AUDIT_KEY is empty: the audit chain cannot be signed.")
+    return hmac.new(str(key).encode("utf-8"), _canonical(payload), hashlib.sha256).hexdigest()
+
+
+def _timestamp(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _entry_mac(entry: AuditEntry) -> str:
+    content_type = ContentType.objects.db_manager(entry._state.db).get_for_id(entry.content_type_id)
+    return _mac(
+        {
+            "kind": "entry",
+            "scope": entry.scope,
+            "seq": entry.seq,
+            "created_at": _timestamp(entry.created_at),
+            "actor_user_id": entry.actor_user_id,
+            "actor_label": entry.actor_label,
+            "ip": entry.ip,
+            "via": entry.via,
+            "action": entry.action,
+            # The natural key, not the row id: ids differ between databases.
+            "object_type": f"{content_type.app_label}.{content_type.model}",
+            "object_pk": entry.object_pk,
+            "object_repr": entry.object_repr,
+            "before": entry.before,
+            "after": entry.after,
+            "prev_hash": entry.prev_hash,
+        }
+    )
+
+
+def _head_mac(scope: str, last_seq: int, last_hash: str) -> str:
+    return _mac({"kind": "head", "scope": scope, "last_seq": last_seq, "last_hash": last_hash})
+
+
+# --- Who and from where ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Who:
+    user_id: int | None
+    label: str
+    ip: str
+    via: str
+
+
+def _who(actor: Any, ip: str | None) -> _Who:
+    context = current_actor()
+    if actor is None:
+        actor = context
+    elif not isinstance(actor, Actor):
+        # A user passed directly: the channel and address still come from the context.
+        actor = Actor(user=actor, ip=context.ip, via=context.via)
+    user = actor.account
+    label = ""
+    if user is not None:
+        label = (getattr(user, "email", "") or user.get_username() or str(user.pk))[:254]
+    return _Who(
+        user_id=user.pk if user is not None else None,
+        label=label,
+        ip=_normalise_ip(ip if ip is not None else actor.ip),
+        via=actor.via,
+    )
+
+
+def _normalise_ip(raw: str | None) -> str:
+    # Only well-formed addresses are kept, so the column never holds text a client chose.
+    if not raw:
+        return ""
+    try:
+        return str(ipaddress.ip_address(str(raw).strip()))
+    except ValueError:
+        return ""
+
+
+def _object_pk(instance: models.Model, before: dict | None) -> str:
+    pk = instance.pk
+    if pk is None and before:
+        # Already deleted: Django clears the pk, the snapshot taken before still has it.
+        pk = before.get(instance._meta.pk.name)
+    if pk is None:
+        raise ValueError(
+            "The instance has no primary key: record the change with a saved instance."
+        )
+    return str(pk)
+
+
+def _check_label(kind: str, value: str, max_length: int) -> None:
+    if not value or len(value) > max_length:
+        raise ValueError(f"The audit {kind} must be 1 to {max_length} characters, got {value!r}.")
+
+
+# --- Writing -----------------------------------------------------------------------------
+
+
+def _lock_head(scope: str, using: str) -> AuditChain:
+    """Lock the scope's head row, creating it the first time (safe under concurrency)."""
+    chains = AuditChain.objects.db_manager(using)
+    try:
+        return chains.select_for_update().get(scope=scope)
+    except AuditChain.DoesNotExist:
+        pass
+    try:
+        # A savepoint, so that losing the race does not break the caller's transaction.
+        with transaction.atomic(using=using):
+            chains.create(
+                scope=scope,
+                last_seq=0,
+                last_hash=GENESIS_HASH,
+                head_mac=_head_mac(scope, 0, GENESIS_HASH),
+                updated_at=timezone.now(),
+            )
+    except IntegrityError:
+        pass  # another transaction created it first; its lock is awaited below
+    return chains.select_for_update().get(scope=scope)
+
+
+def audit_change(
+    *,
+    action: str,
+    instance: models.Model,
+    before: dict | None,
+    after: dict | None,
+    scope: str = PROVINCE_SCOPE,
+    actor: Any = None,
+    ip: str | None = None,
+) -> AuditEntry:
+    """Append a change to the scope's chain, in the caller's transaction.
+
+    Call it inside the `transaction.atomic()` that makes the change: if the change rolls back,
+    so does its entry. Appending locks the scope's head row until that transaction ends.
+    actor: an Actor, a user, or None (the current actor); ip overrides the actor's address.
+    """
+    using = router.db_for_write(AuditEntry)
+    if not transaction.get_connection(using).in_atomic_block:
+        raise transaction.TransactionManagementError(
+            "audit_change() must run inside transaction.atomic(), with the change it records."
+        )
+    _check_label("action", action, MAX_ACTION_LENGTH)
+    _check_label("scope", scope, MAX_SCOPE_LENGTH)
+    if before is None and after is None:
+        raise ValueError("audit_change() needs a before or an after snapshot.")
+    who = _who(actor, ip)
+    entry = AuditEntry(
+        scope=scope,
+        created_at=timezone.now(),
+        actor_user_id=who.user_id,
+        actor_label=who.label,
+        ip=who.ip,
+        via=who.via,
+        action=action,
+        content_type=ContentType.objects.db_manager(using).get_for_model(instance),
+        object_pk=_object_pk(instance, before),
+        object_repr=str(instance)[:200],
+        # Normalised now, so that what is hashed is exactly what the database gives back.
+        before=json_safe(before),
+        after=json_safe(after),
+    )
+    head = _lock_head(scope, using)
+    entry.seq = head.last_seq + 1
+    entry.prev_hash = head.last_hash
+    entry._state.db = using
+    entry.hash = _entry_mac(entry)
+    entry.save(using=using, force_insert=True)
+
+    head.last_seq, head.last_hash, head.updated_at = entry.seq, entry.hash, entry.created_at
+    head.head_mac = _head_mac(scope, head.last_seq, head.last_hash)
+    head.save(using=using, update_fields=["last_seq", "last_hash", "head_mac", "updated_at"])
+    return entry
+
+
+def log_access(
+    *, action: str, instance: models.Model, actor: Any = None, ip: str | None = None
+) -> AccessLogEntry:
+    """Record a read of personal data (not chained: reads are many and change nothing)."""
+    _check_label("action", action, MAX_ACTION_LENGTH)
+    if instance.pk is None:
+        raise ValueError("log_access() needs a saved instance.")
+    who = _who(actor, ip)
+    return AccessLogEntry.objects.create(
+        created_at=timezone.now(),
+        actor_user_id=who.user_id,
+        actor_label=who.label,
+        ip=who.ip,
+        via=who.via,
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance),
+        object_pk=str(instance.pk),
+    )
+
+
+# --- Verifying ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    kind: str  # edited, missing, inserted, truncated, head_tampered, head_missing
+    seq: int | None
+    entry_id: int | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    scope: str
+    entries_checked: int
+    problem: ChainProblem | None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def audit_scopes() -> list[str]:
+    """Every scope that has a head or an entry (an entry without a head is itself a problem)."""
+    heads = set(AuditChain.objects.values_list("scope", flat=True))
+    entries = set(AuditEntry.objects.order_by().values_list("scope", flat=True).distinct())
+    return sorted(heads | entries)
+
+
+def audit_chain_verify(*, scope: str) -> ChainReport:
+    """Walk the scope's chain in order, recompute every hash, compare the end with the head.
+
+    Stops at the first problem; the kinds tell what most likely happened to the entry.
+    """
+    head = AuditChain.objects.filter(scope=scope).first()
+    entries = AuditEntry.objects.filter(scope=scope).order_by("seq")
+    if head is None:
+        first = entries.first()
+        if first is None:
+            return ChainReport(scope, 0, None)
+        return ChainReport(
+            scope,
+            0,
+            ChainProblem("head_missing", first.seq, first.pk, _("the chain's head row is missing")),
+        )
+    if not hmac.compare_digest(head.head_mac, _head_mac(scope, head.last_seq, head.last_hash)):
+        return ChainReport(
+            scope,
+            0,
+            ChainProblem("head_tampered", head.last_seq, None, _("the head row was altered")),
+        )
+
+    expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
+    iterator = entries.iterator(chunk_size=2000)
+    entry = next(iterator, None)
+    while entry is not None:
+        following = next(iterator, None)
+        problem = _entry_problem(entry, following, expected_seq, prev_hash, head)
+        if problem:
+            return ChainReport(scope, checked, problem)
+        checked += 1
+        expected_seq, prev_hash = entry.seq + 1, entry.hash
+        entry = following
+
+    if head.last_seq >= expected_seq:
+        return ChainReport(
+            scope,
+            checked,
+            ChainProblem(
+                "truncated",
+                expected_seq,
+                None,
+                _("entries %(first)s to %(last)s were removed from the end")
+                % {"first": expected_seq, "last": head.last_seq},
+            ),
+        )
+    if not hmac.compare_digest(head.last_hash, prev_hash):
+        return ChainReport(
+            scope,
+            checked,
+            ChainProblem(
+                "head_tampered", head.last_seq, None, _("the head does not match the last entry")
+            ),
+        )
+    return ChainReport(scope, checked, None)
+
+
+def _entry_problem(
+    entry: AuditEntry,
+    following: AuditEntry | None,
+    expected_seq: int,
+    prev_hash: str,
+    head: AuditChain,
+) -> ChainProblem | None:
+    def problem(kind: str, detail: str) -> ChainProblem:
+        return ChainProblem(kind, entry.seq, entry.pk, detail)
+
+    if entry.seq > head.last_seq:
+        return problem("inserted", _("the entry lies beyond the chain's head"))
+    if entry.seq != expected_seq:
+        # The first bad one is the first missing entry; the chain resumes at this one.
+        return ChainProblem(
+            "missing",
+            expected_seq,
+            None,
+            _(
+                "deleted (entries %(first)s to %(last)s are gone; the chain resumes at entry id %(id)s)"
+            )
+            % {"first": expected_seq, "last": entry.seq - 1, "id": entry.pk},
+        )
+    if not hmac.compare_digest(entry.hash, _entry_mac(entry)):
+        if following is not None and following.prev_hash == prev_hash:
+            # The next entry links straight to the one before: this one was slipped in between.
+            return problem("inserted", _("the entry was inserted into the chain"))
+        return problem("edited", _("the entry's content does not match its hash"))
+    if not hmac.compare_digest(entry.prev_hash, prev_hash):
+        return problem("edited", _("the entry does not link to the entry before it"))
+    return None

@@ -1,0 +1,21 @@
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from dichvucong.core.errors import NoRuleSetInForce, ServiceError
+
+
+def test_service_error_carries_message_field_and_code():
+    error = ServiceError(
+        _("The end date cannot be before the start date."), field="effective_to", code="period"
+    )
+    assert (error.field, error.code) == ("effective_to", "period")
+    with translation.override("en"):
+        assert str(error) == "The end date cannot be before the start date."
+    assert error.as_validation_error().message_dict == {"effective_to": [str(error.message)]}
+
+
+def test_service_error_defaults_and_a_subclass_code():
+    error = ServiceError("Sai dữ liệu.")
+    assert (error.field, error.code) == (None, "invalid")
+    assert error.as_validation_error().messages == ["Sai dữ liệu."]
+    assert NoRuleSetInForce("x").code == "no_rule_set_in_force"
