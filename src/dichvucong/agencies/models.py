@@ -16,7 +16,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 AGENCY_CODE_MAX_LENGTH = 35
 # Two orders of the electronic identifier are in use (domain.md §6): QCVN 102:2016/BTTTT
@@ -53,11 +55,13 @@ class Level(models.TextChoices):
 PARENT_LEVEL = {Level.DISTRICT.value: Level.PROVINCE, Level.COMMUNE.value: Level.DISTRICT}
 
 
+SUCCESSOR_SELF_MESSAGE = _("A unit or agency cannot be its own successor.")
+SUCCESSOR_OPEN_MESSAGE = _("Only a closed unit or agency can have a successor.")
+
+
 class ValidityQuerySet(models.QuerySet):
     def active(self, at: datetime.date | None = None):
         """Rows in force on `at` (today in Asia/Ho_Chi_Minh by default)."""
-        from django.utils import timezone
-
         at = at or timezone.localdate()
         return self.filter(Q(valid_from__lte=at) & (Q(valid_to__isnull=True) | Q(valid_to__gte=at)))
 
@@ -77,6 +81,33 @@ class ValidityMixin(models.Model):
     def is_active_on(self, at: datetime.date) -> bool:
         return self.valid_from <= at and (self.valid_to is None or self.valid_to >= at)
 
+    def successor_errors(self) -> dict[str, ValidationError]:
+        """The successor rules, checked before the database sees them so the message is clear.
+
+        A successor takes over on the day after the closing date, so it must be in force then;
+        this also makes a chain of successors impossible to loop.
+        """
+        if self.successor_id is None:
+            return {}
+        if self.pk is not None and self.successor_id == self.pk:
+            return {"successor": ValidationError(SUCCESSOR_SELF_MESSAGE, code="successor_self")}
+        if self.valid_to is None:
+            return {
+                "successor": ValidationError(SUCCESSOR_OPEN_MESSAGE, code="successor_not_closed")
+            }
+        takeover = self.valid_to + datetime.timedelta(days=1)
+        if not self.successor.is_active_on(takeover):
+            return {
+                "successor": ValidationError(
+                    _(
+                        "The successor must be in force on %(date)s, the day after the closing date."
+                    ),
+                    code="successor_not_in_force",
+                    params={"date": takeover.strftime("%d/%m/%Y")},
+                )
+            }
+        return {}
+
 
 def _validity_constraints(prefix: str) -> list[models.BaseConstraint]:
     return [
@@ -88,14 +119,14 @@ def _validity_constraints(prefix: str) -> list[models.BaseConstraint]:
         models.CheckConstraint(
             condition=~Q(successor=F("pk")),
             name=f"{prefix}_successor_not_self",
-            violation_error_message=_("A unit or agency cannot be its own successor."),
+            violation_error_message=SUCCESSOR_SELF_MESSAGE,
         ),
         # A successor is allowed only once the row is closed (valid_to set), never required:
         # a unit split in several has no single successor, and a closed agency may simply end.
         models.CheckConstraint(
             condition=Q(successor__isnull=True) | Q(valid_to__isnull=False),
             name=f"{prefix}_successor_only_when_closed",
-            violation_error_message=_("Only a closed unit or agency can have a successor."),
+            violation_error_message=SUCCESSOR_OPEN_MESSAGE,
         ),
     ]
 
@@ -103,7 +134,9 @@ def _validity_constraints(prefix: str) -> list[models.BaseConstraint]:
 class AdministrativeUnit(ValidityMixin):
     code = models.CharField(_("statistical code"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    level = models.CharField(
+        pgettext_lazy("administrative level", "level"), max_length=10, choices=Level.choices
+    )
     kind = models.CharField(
         _("kind"),
         max_length=50,
@@ -150,17 +183,19 @@ class AdministrativeUnit(ValidityMixin):
         return self.name
 
     def clean(self) -> None:
+        errors = self.successor_errors()
         expected = PARENT_LEVEL.get(self.level)
         if expected and self.parent_id and self.parent.level != expected:
-            raise ValidationError(
-                {
-                    "parent": _("The parent of a %(level)s must be a %(parent_level)s.")
-                    % {
-                        "level": self.get_level_display().lower(),
-                        "parent_level": expected.label.lower(),
-                    }
-                }
+            errors["parent"] = ValidationError(
+                _("The parent unit of a %(level)s must be a %(parent_level)s."),
+                code="parent_level",
+                params={
+                    "level": self.get_level_display().lower(),
+                    "parent_level": expected.label.lower(),
+                },
             )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Agency(ValidityMixin):
@@ -179,7 +214,9 @@ class Agency(ValidityMixin):
     )
     name = models.CharField(_("name"), max_length=250)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    level = models.CharField(
+        pgettext_lazy("administrative level", "level"), max_length=10, choices=Level.choices
+    )
     unit = models.ForeignKey(
         AdministrativeUnit,
         verbose_name=_("administrative unit"),
@@ -241,6 +278,33 @@ class Agency(ValidityMixin):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        errors = self.successor_errors()
+        if self.unit_id and self.level and self.unit.level != self.level:
+            errors["level"] = ValidationError(
+                _("The agency's level must match its administrative unit's level (%(level)s)."),
+                code="level_mismatch",
+                params={"level": self.unit.get_level_display().lower()},
+            )
+        if self.parent_id and self._parent_loops():
+            errors["parent"] = ValidationError(
+                _("An agency cannot be placed under itself or under one of its own sub-agencies."),
+                code="parent_loop",
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def _parent_loops(self) -> bool:
+        # Walks up at most a few levels (province, department, division): cheap.
+        seen: set[int] = set()
+        node = self.parent
+        while node is not None:
+            if (self.pk is not None and node.pk == self.pk) or node.pk in seen:
+                return True
+            seen.add(node.pk)
+            node = node.parent
+        return False
 
 
 class WorkCalendar(models.Model):

@@ -6,4 +6,5 @@ app_name = "agencies"
 
 urlpatterns = [
     path("", views.directory, name="directory"),
+    path("<str:code>/", views.detail, name="detail"),
 ]

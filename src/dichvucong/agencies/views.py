@@ -1,6 +1,61 @@
+"""The public agency directory: one-stop desks' addresses, phones, e-mails, opening hours
+(seed S20, S25)."""
+
+from itertools import groupby
+
+from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from . import selectors
+from .forms import DirectoryFilterForm
+from .models import Agency, Level
+
+GROUP_HEADINGS = {
+    Level.PROVINCE.value: _("Provincial agencies"),
+    Level.DISTRICT.value: _("District level"),
+    Level.COMMUNE.value: _("Commune level"),
+}
 
 
+@require_GET
 def directory(request):
-    # Replaced by the agencies work: the public directory of one-stop desks.
-    return render(request, "web/home.html")
+    form = DirectoryFilterForm(request.GET or None)
+    query = level = None
+    if form.is_valid():
+        query = form.cleaned_data["q"] or None
+        level = form.cleaned_data["level"] or None
+    agencies = selectors.agency_list_directory(query=query, level=level)
+    groups = [
+        {"level": key, "heading": GROUP_HEADINGS[key], "agencies": list(rows)}
+        for key, rows in groupby(agencies, key=lambda agency: agency.level)
+    ]
+    return render(
+        request,
+        "agencies/directory.html",
+        {
+            "form": form,
+            "groups": groups,
+            "count": len(agencies),
+            "filtered": bool(query or level),
+        },
+    )
+
+
+@require_GET
+def detail(request, code: str):
+    try:
+        agency = selectors.agency_get_by_code(code=code)
+    except Agency.DoesNotExist:
+        raise Http404(_("No agency has this code.")) from None
+    today = timezone.localdate()
+    current = None
+    if not agency.is_active_on(today):
+        current = selectors.agency_resolve_current(code=agency.code, at=today)
+    return render(
+        request,
+        "agencies/detail.html",
+        {"agency": agency, "is_active": agency.is_active_on(today), "current": current},
+    )

@@ -1,0 +1,122 @@
+import datetime
+from types import SimpleNamespace
+
+import pytest
+
+from dichvucong.agencies import selectors
+from dichvucong.agencies.models import Level
+
+from .factories import CLOSING, AdministrativeUnitFactory, AgencyFactory
+
+pytestmark = pytest.mark.django_db
+TAKEOVER = CLOSING + datetime.timedelta(days=1)
+BEFORE = datetime.date(2024, 1, 1)
+
+
+@pytest.fixture
+def merger_chain():
+    """Hậu Giang's agency closes on 30/6/2025 into a new one, which itself later merges again."""
+    old = AgencyFactory(code="000.00.02.H30", valid_to=CLOSING)
+    middle = AgencyFactory(
+        code="H92.2", unit=old.unit, valid_from=TAKEOVER, valid_to=datetime.date(2027, 12, 31)
+    )
+    last = AgencyFactory(code="H92.9", unit=old.unit, valid_from=datetime.date(2028, 1, 1))
+    type(old).objects.filter(pk=old.pk).update(successor=middle)
+    type(old).objects.filter(pk=middle.pk).update(successor=last)
+    return old, middle, last
+
+
+def test_resolve_current_returns_the_agency_while_in_force(merger_chain):
+    old, _middle, _last = merger_chain
+    assert selectors.agency_resolve_current(code=old.code, at=BEFORE) == old
+    assert selectors.agency_resolve_current(code=old.code, at=CLOSING) == old
+
+
+def test_resolve_current_follows_successors_after_closing(merger_chain):
+    old, middle, last = merger_chain
+    assert selectors.agency_resolve_current(code=old.code, at=TAKEOVER) == middle
+    assert selectors.agency_resolve_current(code=old.code, at=datetime.date(2030, 1, 1)) == last
+    assert selectors.agency_resolve_current(code=middle.code, at=datetime.date(2030, 1, 1)) == last
+
+
+def test_resolve_current_is_none_without_a_successor_or_before_start():
+    closed = AgencyFactory(closed=True)
+    future = AgencyFactory(valid_from=datetime.date(2030, 1, 1))
+    assert selectors.agency_resolve_current(code=closed.code, at=TAKEOVER) is None
+    assert selectors.agency_resolve_current(code=future.code, at=BEFORE) is None
+    assert selectors.agency_resolve_current(code="H99.404", at=BEFORE) is None
+
+
+def test_unit_resolve_current_follows_dissolutions():
+    hau_giang = AdministrativeUnitFactory(code="93", valid_to=CLOSING)
+    can_tho = AdministrativeUnitFactory(code="92", valid_from=TAKEOVER)
+    type(hau_giang).objects.filter(pk=hau_giang.pk).update(successor=can_tho)
+    assert selectors.unit_resolve_current(code="93", at=BEFORE) == hau_giang
+    assert selectors.unit_resolve_current(code="93", at=TAKEOVER) == can_tho
+    assert selectors.unit_resolve_current(code="92", at=BEFORE) is None
+
+
+def test_unit_children_lists_only_units_in_force():
+    district = AdministrativeUnitFactory(district=True)
+    open_commune = AdministrativeUnitFactory(commune=True, parent=district)
+    AdministrativeUnitFactory(commune=True, parent=district, closed=True)
+    AdministrativeUnitFactory(commune=True)  # another district's
+    assert list(selectors.unit_children(unit=district, at=TAKEOVER)) == [open_commune]
+
+
+def test_directory_lists_desks_in_force_by_level_then_name(django_assert_num_queries):
+    province = AdministrativeUnitFactory()
+    commune = AgencyFactory(commune=True, with_desk=True, name="UBND xã Hỏa Lựu")
+    district = AgencyFactory(district=True, with_desk=True, name="UBND thành phố Vị Thanh")
+    y_te = AgencyFactory(with_desk=True, name="Sở Y tế", unit=province)
+    tu_phap = AgencyFactory(with_desk=True, name="Sở Tư pháp", unit=province)
+    uy_ban = AgencyFactory(with_desk=True, name="Ủy ban nhân dân tỉnh", unit=province)
+    AgencyFactory(name="Không có quầy", unit=province)
+    AgencyFactory(with_desk=True, closed=True, name="Đã giải thể", unit=province)
+    with django_assert_num_queries(1):
+        rows = selectors.agency_list_directory(at=TAKEOVER)
+        names = [agency.name for agency in rows]
+    # Vietnamese order: "Sở Tư pháp" before "Sở Y tế", "Ủy ban" after both (U after S).
+    assert names == [tu_phap.name, y_te.name, uy_ban.name, district.name, commune.name]
+
+
+@pytest.mark.parametrize("query", ["hoa luu", "HỎA LỰU", "Hoả Lựu", "hỏa", "000.03.21"])
+def test_directory_search_ignores_case_and_diacritics(query):
+    wanted = AgencyFactory(
+        commune=True, with_desk=True, name="UBND xã Hỏa Lựu", code="000.03.21.H30"
+    )
+    AgencyFactory(with_desk=True, name="Sở Tư pháp")
+    assert selectors.agency_list_directory(at=TAKEOVER, query=query) == [wanted]
+
+
+def test_directory_search_handles_d_with_stroke():
+    wanted = AgencyFactory(with_desk=True, name="Sở Giáo dục và Đào tạo")
+    assert selectors.agency_list_directory(at=TAKEOVER, query="dao tao") == [wanted]
+
+
+def test_directory_filters_by_level():
+    AgencyFactory(with_desk=True)
+    district = AgencyFactory(district=True, with_desk=True)
+    assert selectors.agency_list_directory(at=TAKEOVER, level=Level.DISTRICT) == [district]
+
+
+def test_scope_ids_for_superuser_province_admin_agency_admin_and_others():
+    top = AgencyFactory()
+    child = AgencyFactory(parent=top, unit=top.unit)
+    grandchild = AgencyFactory(parent=child, unit=top.unit)
+    AgencyFactory()  # unrelated
+    superuser = SimpleNamespace(is_superuser=True)
+    province_admin = SimpleNamespace(is_superuser=False, agency_scope=lambda: None)
+    agency_admin = SimpleNamespace(is_superuser=False, agency_scope=lambda: frozenset({top.pk}))
+    child_admin = SimpleNamespace(is_superuser=False, agency_scope=lambda: frozenset({child.pk}))
+    stranger = SimpleNamespace(is_superuser=False)
+    assert selectors.agency_scope_ids(user=superuser) is None
+    assert selectors.agency_scope_ids(user=province_admin) is None
+    assert selectors.agency_scope_ids(user=agency_admin) == {top.pk, child.pk, grandchild.pk}
+    assert selectors.agency_scope_ids(user=child_admin) == {child.pk, grandchild.pk}
+    assert selectors.agency_scope_ids(user=stranger) == frozenset()
+
+
+def test_fold_vietnamese():
+    assert selectors.fold_vietnamese("  Đồng Tháp ") == "dong thap"
+    assert selectors.fold_vietnamese("Hoả") == selectors.fold_vietnamese("Hỏa") == "hoa"
