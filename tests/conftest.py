@@ -2,9 +2,17 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache(settings):
+def _test_settings(settings):
     # Each test starts with an empty in-process cache: rate limits and cached reads never leak.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # With DATABASE_URL set (PostgreSQL in CI) the production settings apply; the test client
+    # speaks plain HTTP and static files are not collected, so those two are relaxed here.
+    # tests/web/test_settings.py checks the production values in a separate process.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     from django.core.cache import cache
 
     cache.clear()
