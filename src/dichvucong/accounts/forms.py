@@ -1,0 +1,148 @@
+"""Forms of the applicant's registration and profile.
+
+The signup form extends allauth's (ACCOUNT_FORMS = {"signup": ...}): allauth keeps the e-mail,
+password, rate-limit and confirmation work; this form adds the applicant's details and saves
+through `services.user_register_applicant`.
+"""
+
+from __future__ import annotations
+
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from dichvucong.core.errors import ServiceError
+
+from . import selectors, services
+from .models import User, normalize_phone, validate_id_number, validate_phone, validate_tax_code
+
+APPLICANT_FIELDS = ("full_name", "kind", "id_number", "tax_code", "phone", "address")
+
+
+class ApplicantDetailsForm(forms.Form):
+    """Who the applicant is: the same fields at registration and on the profile page."""
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        help_text=_("For an organisation: its registered name."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Applicant type"),
+        choices=User.Kind.choices,
+        initial=User.Kind.INDIVIDUAL,
+        widget=forms.RadioSelect,
+    )
+    id_number = forms.CharField(
+        label=_("Personal ID number"),
+        max_length=12,
+        required=False,
+        help_text=_("For an individual: the 12 digits of the citizen identity card."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    tax_code = forms.CharField(
+        label=_("Tax code"),
+        max_length=14,
+        required=False,
+        help_text=_("For an organisation: 10 digits, or NNNNNNNNNN-NNN (13 digits) for a branch."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=20,
+        help_text=_("For example 0912345678 or +84912345678."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    address = forms.CharField(
+        label=_("Address"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+
+    # The account being edited (None at registration): its own identifier is not "taken".
+    account_pk: int | None = None
+
+    def clean_phone(self) -> str:
+        phone = normalize_phone(self.cleaned_data.get("phone", ""))
+        validate_phone(phone)
+        return phone
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        id_number = (cleaned.get("id_number") or "").strip()
+        tax_code = (cleaned.get("tax_code") or "").strip()
+        if kind == User.Kind.INDIVIDUAL:
+            cleaned["tax_code"] = ""
+            self._check_identifier("id_number", id_number, validate_id_number)
+        elif kind == User.Kind.ORGANISATION:
+            cleaned["id_number"] = ""
+            self._check_identifier("tax_code", tax_code, validate_tax_code)
+        return cleaned
+
+    def _check_identifier(self, name: str, value: str, validate) -> None:
+        if not value:
+            message = (
+                _("Enter your personal ID number.")
+                if name == "id_number"
+                else _("Enter the organisation's tax code.")
+            )
+            self.add_error(name, message)
+            return
+        try:
+            validate(value)
+        except ValidationError as error:
+            self.add_error(name, error)
+            return
+        taken = selectors.user_identifier_taken(**{name: value}, exclude_pk=self.account_pk)
+        if taken == "id_number":
+            self.add_error(name, services.ID_NUMBER_TAKEN_MESSAGE)
+        elif taken == "tax_code":
+            self.add_error(name, services.TAX_CODE_TAKEN_MESSAGE)
+        else:
+            self.cleaned_data[name] = value
+
+    def add_service_error(self, error: ServiceError) -> None:
+        field = {"password": "password1"}.get(error.field or "", error.field)
+        self.add_error(field if field in self.fields else None, error.message)
+
+
+class SignupForm(ApplicantDetailsForm, AllauthSignupForm):
+    field_order = ["email", *APPLICANT_FIELDS, "password1", "password2"]
+
+    def validate_unique_email(self, value: str) -> str:
+        # A clear error rather than allauth's silent "account already exists" e-mail: the ID
+        # number and tax code are unique too, so hiding the e-mail would hide nothing, and a
+        # citizen who registers twice needs to be told to log in. Signups are rate limited.
+        if selectors.user_find_by_email(email=value) is not None:
+            raise get_adapter().validation_error("email_taken")
+        self.account_already_exists = False
+        return value
+
+    def try_save(self, request):
+        try:
+            return self.save(request), None
+        except ServiceError as error:
+            # The checks raced with another registration, or the service refused what the
+            # form let through: show the form again with the reason, nothing saved.
+            self.add_service_error(error)
+            return None, TemplateResponse(request, "account/signup.html", {"form": self})
+
+    def save(self, request) -> User:
+        data = self.cleaned_data
+        return services.user_register_applicant(
+            email=data["email"],
+            password=data["password1"],
+            **{name: data[name] for name in APPLICANT_FIELDS},
+        )
+
+
+class ProfileForm(ApplicantDetailsForm):
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        kwargs.setdefault("initial", {name: getattr(user, name) for name in APPLICANT_FIELDS})
+        super().__init__(*args, **kwargs)
+        self.account_pk = user.pk

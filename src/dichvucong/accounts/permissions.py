@@ -1,0 +1,158 @@
+"""Every "may this user do this to that object" of the portal, answered in one place.
+
+    can(user, "dossier.receive", agency_or_dossier) -> bool
+
+Each action is a small named predicate in `ACTIONS`; an unknown action raises `UnknownAction`
+(a typo must fail loudly, never deny or allow silently). Rights come only from memberships in
+force now (accounts.Membership, cached on the user object for the request).
+
+Who may do what:
+- a superuser may do everything (Django's own escape hatch; kept for the IT department's
+  break-glass account);
+- a province admin (role `province_admin`, in whatever agency) manages the province's
+  configuration: agencies, calendars, rule sets, every membership — but does not receive,
+  process, approve or read dossiers;
+- an agency admin manages their own agencies (details, calendar override, memberships other
+  than province admin);
+- one-stop officers receive, specialists (and leaders, who take steps over when they reassign)
+  process, leaders approve; these three see their agency's dossiers;
+- an applicant sees their own dossiers and edits their own profile.
+
+Objects are duck-typed so later apps need not change this module: an agency, anything with an
+`agency_id` (a dossier, a membership, a procedure), a user for "profile.edit", and for
+"dossier.view" anything with an `owner_id` (the applicant's account) and/or an `agency_id`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from dichvucong.agencies.models import Agency
+
+from .models import Membership
+
+Role = Membership.Role
+OFFICER_ROLES = frozenset({Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER})
+
+
+class UnknownAction(LookupError):
+    pass
+
+
+def _agency_id(obj: Any) -> int | None:
+    if obj is None:
+        return None
+    if isinstance(obj, Agency):
+        return obj.pk
+    if hasattr(obj, "agency_id"):
+        return obj.agency_id
+    raise TypeError(f"Cannot tell which agency {obj!r} belongs to.")
+
+
+def _is_province_wide(user) -> bool:
+    return user.agency_scope() is None
+
+
+def _administers(user, obj: Any) -> bool:
+    """Province-wide, or agency admin of obj's agency (of any agency when obj is None)."""
+    scope = user.agency_scope()
+    if scope is None:
+        return True
+    agency_id = _agency_id(obj)
+    return bool(scope) if agency_id is None else agency_id in scope
+
+
+def _holds(user, roles: frozenset[str], obj: Any) -> bool:
+    """Holds one of `roles` in obj's agency now (in any agency when obj is None)."""
+    agency_id = _agency_id(obj)
+    return any(
+        role in roles and (agency_id is None or held_agency == agency_id)
+        for held_agency, role in user.active_roles()
+    )
+
+
+# --- Predicates: (user, obj) -> bool; user is active and authenticated, not a superuser.
+
+
+def agency_manage(user, obj) -> bool:
+    # Creating an agency (obj None) is the province's; editing one is also its admins'.
+    if obj is None:
+        return _is_province_wide(user)
+    return _administers(user, obj)
+
+
+def agency_view_admin(user, obj) -> bool:
+    return _administers(user, obj)
+
+
+def calendar_manage(user, obj) -> bool:
+    # obj None: the province calendar; an agency: that agency's override.
+    if obj is None:
+        return _is_province_wide(user)
+    return _administers(user, obj)
+
+
+def membership_manage(user, obj) -> bool:
+    # Only the province makes province admins; agency admins staff their own agencies.
+    if getattr(obj, "role", None) == Role.PROVINCE_ADMIN:
+        return _is_province_wide(user)
+    return _administers(user, obj)
+
+
+def ruleset_manage(user, obj) -> bool:
+    return _is_province_wide(user)
+
+
+def profile_edit(user, obj) -> bool:
+    return obj is not None and getattr(obj, "pk", None) == user.pk
+
+
+def dossier_receive(user, obj) -> bool:
+    return _holds(user, frozenset({Role.ONE_STOP_OFFICER}), obj)
+
+
+def dossier_process(user, obj) -> bool:
+    return _holds(user, frozenset({Role.SPECIALIST, Role.LEADER}), obj)
+
+
+def dossier_approve(user, obj) -> bool:
+    return _holds(user, frozenset({Role.LEADER}), obj)
+
+
+def dossier_view(user, obj) -> bool:
+    if obj is None:
+        return False
+    owner_id = getattr(obj, "owner_id", None)
+    if owner_id is not None and owner_id == user.pk:
+        return True
+    if isinstance(obj, Agency) or hasattr(obj, "agency_id"):
+        return _holds(user, OFFICER_ROLES, obj)
+    return False
+
+
+ACTIONS: dict[str, Callable[[Any, Any], bool]] = {
+    "agency.manage": agency_manage,
+    "agency.view_admin": agency_view_admin,
+    "calendar.manage": calendar_manage,
+    "membership.manage": membership_manage,
+    "ruleset.manage": ruleset_manage,
+    "profile.edit": profile_edit,
+    "dossier.receive": dossier_receive,
+    "dossier.process": dossier_process,
+    "dossier.approve": dossier_approve,
+    "dossier.view": dossier_view,
+}
+
+
+def can(user, action: str, obj: Any = None) -> bool:
+    """Whether `user` may do `action` to `obj` now."""
+    try:
+        predicate = ACTIONS[action]
+    except KeyError:
+        raise UnknownAction(action) from None
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return predicate(user, obj)
