@@ -188,6 +188,7 @@ USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["dichvucong.formats"]
 
 # --- Accounts
 AUTH_USER_MODEL = "accounts.User"
