@@ -209,3 +209,18 @@ def test_admin_is_in_vietnamese(client, staffing):
     text = client.get(CHANGELIST).content.decode()
     assert "vai trò tại cơ quan" in text.lower()
     assert "Cán bộ Một cửa" in client.get(ADD).content.decode()
+
+
+def test_province_admin_cannot_take_over_a_superuser(client, staffing):
+    superuser = UserFactory(superuser=True)
+    client.force_login(staffing["province_admin"])
+    change = reverse("admin:accounts_user_change", args=[superuser.pk])
+    assert client.post(change, {"email": "attacker@example.test"}).status_code == 403
+    password = reverse("admin:auth_user_password_change", args=[superuser.pk])
+    assert client.get(password).status_code == 403
+    superuser.refresh_from_db()
+    assert superuser.email != "attacker@example.test"
+    # Their own kind of account they may reset (the IT department's job).
+    officer = staffing["specialist_a"].user
+    officer_password = reverse("admin:auth_user_password_change", args=[officer.pk])
+    assert client.get(officer_password).status_code == 200

@@ -357,6 +357,10 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         return self._in_scope(request, obj)
 
     def has_change_permission(self, request, obj=None):
+        # Only a superuser touches a superuser's account: changing its e-mail or password would
+        # hand over the break-glass account.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
         return self._in_scope(request, obj)
 
     def has_add_permission(self, request):
@@ -367,7 +371,10 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
 
     def user_change_password(self, request, id, form_url=""):
         # Setting another person's password is the province's (the IT department) only.
-        if not _is_province_wide(request):
+        target = self.get_object(request, id)
+        if not _is_province_wide(request) or (
+            target is not None and target.is_superuser and not request.user.is_superuser
+        ):
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)
 
