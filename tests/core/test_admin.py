@@ -202,3 +202,37 @@ def test_an_audit_entry_can_be_viewed_but_not_changed_or_deleted(admin_client, c
     assert response.status_code == 403
     entry_after = AuditEntry.objects.get(pk=entry.pk)
     assert (entry_after.action, entry_after.hash) == (entry.action, entry.hash)
+
+
+def test_admin_pages_of_core_render(admin_client, chain):
+    chain(2, scope="000.00.00.H30")
+    rule_set = RuleSet.objects.get(code="2025")
+    assert admin_client.get(reverse("admin:core_ruleset_changelist")).status_code == 200
+    page = admin_client.get(reverse("admin:core_ruleset_change", args=[rule_set.pk]))
+    assert page.status_code == 200
+    assert "Thông báo dừng giải quyết hồ sơ" in page.content.decode()
+    listing = admin_client.get(
+        reverse("admin:core_auditentry_changelist"), {"scope": "000.00.00.H30"}
+    )
+    assert listing.status_code == 200
+    assert len(listing.context["cl"].result_list) == 2
+
+
+def test_saving_an_unchanged_rule_set_records_nothing(admin_client):
+    rule_set = RuleSetFactory(with_forms=True)
+    data = RULESET_FIELDS | {
+        "code": rule_set.code,
+        "name": rule_set.name,
+        "legal_basis": rule_set.legal_basis,
+    }
+    data |= {
+        "effective_from": f"{rule_set.effective_from:%Y-%m-%d}",
+        "effective_to": f"{rule_set.effective_to:%Y-%m-%d}",
+    }
+    rows = existing_form_rows(rule_set)
+    response = admin_client.post(
+        reverse("admin:core_ruleset_change", args=[rule_set.pk]),
+        data | inline_data(rows, initial=len(rows)),
+    )
+    assert response.status_code == 302
+    assert not AuditEntry.objects.exists()

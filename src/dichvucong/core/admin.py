@@ -54,15 +54,17 @@ class AuditedModelAdmin(admin.ModelAdmin):
             # The form already changed obj in memory: "before" comes from the database.
             before = self._locked_snapshots(type(obj), [obj.pk])[obj.pk] if change else None
             super().save_model(request, obj, form, change)
-            verb = "change" if change else "create"
-            self._audit(request, obj, verb, before, snapshot(obj), self.audit_scope(obj))
+            after = snapshot(obj)
+            if after != before:  # saving an unchanged form changes no data
+                verb = "change" if change else "create"
+                self._audit(request, obj, verb, before, after, self.audit_scope(obj))
 
     def save_formset(self, request, form, formset, change):
         # Inline rows are data of their own: each created, changed or deleted row is recorded.
         with self._atomic(formset.model):
             scope = self.audit_scope(form.instance)
             saved = formset.save(commit=False)
-            pks = [obj.pk for obj in saved if obj.pk is not None]
+            pks = [obj.pk for obj in saved if not obj._state.adding]
             before = self._locked_snapshots(formset.model, pks)
             self._delete_audited(request, formset.deleted_objects, scope)
             for obj in saved:
