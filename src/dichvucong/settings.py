@@ -183,7 +183,6 @@ if WHITENOISE_USE_FINDERS:
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LANGUAGE_COOKIE_NAME = "dvc_language"
-LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
@@ -221,7 +220,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cổng DVC] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http" if EMBEDDED else "https")
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env(
+    "ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http" if EMBEDDED else "https"
+)
 # Login attempts are throttled per IP and per account (allauth's rate limits use the cache).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("DVC_LOGIN_FAILED_LIMIT", default="10/m/ip,5/5m/key"),
@@ -231,6 +232,7 @@ ACCOUNT_RATE_LIMITS = {
 # A setting turns local applicant registration off once national sign-in exists (seed S11).
 DVC_LOCAL_SIGNUP = env.bool("DVC_LOCAL_SIGNUP", default=True)
 ACCOUNT_ADAPTER = "dichvucong.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "dichvucong.accounts.forms.SignupForm"}
 
 # --- Security headers on every page; a content security policy with no third-party origin.
 SECURE_CONTENT_TYPE_NOSNIFF = True
