@@ -194,6 +194,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    "dichvucong.accounts.backends.RolePermissionBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -279,7 +280,10 @@ DVC_IT_CONTACT = {
 # 24/11 ("Ngày Văn hóa Việt Nam") is a day off only when this is on: its legal status is open.
 DVC_HOLIDAY_CULTURE_DAY = env.bool("DVC_HOLIDAY_CULTURE_DAY", default=False)
 # Key of the audit chain's HMAC: without it, rewriting the chain cannot produce valid hashes.
-DVC_AUDIT_KEY = env("DVC_AUDIT_KEY", default=None) or SECRET_KEY
+# Its own variable outside the embedded mode: rotating DJANGO_SECRET_KEY must not break the chain.
+DVC_AUDIT_KEY = env("DVC_AUDIT_KEY", default=None) or (SECRET_KEY if EMBEDDED else None)
+if not DVC_AUDIT_KEY:
+    raise environ.ImproperlyConfigured("Set DVC_AUDIT_KEY (no default outside the embedded mode).")
 
 LOGGING = {
     "version": 1,

@@ -50,6 +50,7 @@ def test_environment_switches_to_postgres_redis_and_smtp(tmp_path):
             "REDIS_URL": "redis://127.0.0.1:6379/3",
             "EMAIL_URL": "smtp://mailer:secret@mail.invalid:587/?tls=True",
             "DJANGO_SECRET_KEY": "x" * 60,
+            "DVC_AUDIT_KEY": "a" * 40,
         },
     )
 
@@ -70,6 +71,20 @@ def test_outside_the_embedded_mode_a_secret_key_is_required(tmp_path):
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+def test_outside_the_embedded_mode_an_audit_key_is_required(tmp_path):
+    result = _settings_value(
+        "settings.DVC_AUDIT_KEY",
+        {
+            "DVC_VAR_DIR": str(tmp_path),
+            "DATABASE_URL": "postgres://dvc@db.invalid:5432/dvc",
+            "DJANGO_SECRET_KEY": "x" * 60,
+        },
+    )
+
+    assert result.returncode != 0
+    assert "DVC_AUDIT_KEY" in result.stderr
+
+
 def test_production_settings_pass_check_deploy(tmp_path):
     result = _run(
         ["check", "--deploy", "--fail-level", "WARNING"],
@@ -79,6 +94,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
             "REDIS_URL": "redis://127.0.0.1:6379/3",
             "DJANGO_SECRET_KEY": "k9$Lw2!pQ7#zV4@mX8^rT1&yB6*nC3(eH5)uJ0-sD2+fG9=aZ7_oW4|iK1",
             "DJANGO_ALLOWED_HOSTS": "dichvucong.example.vn",
+            "DVC_AUDIT_KEY": "audit-key-kept-apart-from-the-secret-key",
         },
     )
 

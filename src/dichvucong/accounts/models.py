@@ -193,6 +193,7 @@ class User(AbstractUser):
 
     def forget_cached_rights(self) -> None:
         self.__dict__.pop("_dvc_active_roles", None)
+        self.__dict__.pop("_dvc_model_permissions", None)
 
     @property
     def is_province_admin(self) -> bool:

@@ -156,3 +156,53 @@ def can(user, action: str, obj: Any = None) -> bool:
     if user.is_superuser:
         return True
     return predicate(user, obj)
+
+
+# --- Django model permissions by role, for the admin (accounts.backends.RolePermissionBackend).
+# Rows are then narrowed by each admin's queryset (agency_scope) and by the predicates above.
+
+_VIEW, _ADD, _CHANGE, _DELETE = "view", "add", "change", "delete"
+_ALL = (_VIEW, _ADD, _CHANGE, _DELETE)
+
+
+def _perms(model: str, *verbs: str) -> frozenset[str]:
+    app_label, model_name = model.split(".")
+    return frozenset(f"{app_label}.{verb}_{model_name}" for verb in verbs)
+
+
+ROLE_MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.PROVINCE_ADMIN: frozenset().union(
+        _perms("agencies.administrativeunit", *_ALL),
+        _perms("agencies.agency", *_ALL),
+        _perms("agencies.workcalendar", *_ALL),
+        _perms("agencies.calendarday", *_ALL),
+        _perms("core.ruleset", _VIEW, _ADD, _CHANGE),
+        _perms("core.officialform", _VIEW, _ADD, _CHANGE, _DELETE),
+        _perms("core.auditentry", _VIEW),
+        _perms("core.accesslogentry", _VIEW),
+        _perms("accounts.user", _VIEW, _ADD, _CHANGE),
+        _perms("accounts.membership", _VIEW, _ADD, _CHANGE),
+    ),
+    Role.AGENCY_ADMIN: frozenset().union(
+        _perms("agencies.administrativeunit", _VIEW),
+        _perms("agencies.agency", _VIEW, _CHANGE),
+        _perms("agencies.workcalendar", _VIEW, _ADD, _CHANGE),
+        _perms("agencies.calendarday", *_ALL),
+        _perms("core.ruleset", _VIEW),
+        _perms("core.officialform", _VIEW),
+        _perms("accounts.user", _VIEW, _ADD, _CHANGE),
+        _perms("accounts.membership", _VIEW, _ADD, _CHANGE),
+    ),
+}
+
+
+def model_permissions_for(user) -> frozenset[str]:
+    """The Django model permissions the user's roles in force give (cached on the user)."""
+    cached = getattr(user, "_dvc_model_permissions", None)
+    if cached is None:
+        roles = {role for _agency, role in user.active_roles()}
+        cached = frozenset().union(
+            *(ROLE_MODEL_PERMISSIONS.get(role, frozenset()) for role in roles)
+        )
+        user._dvc_model_permissions = cached
+    return cached
