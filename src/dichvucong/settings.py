@@ -174,10 +174,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or EMBEDDED
-if WHITENOISE_USE_FINDERS:
-    STATIC_ROOT.mkdir(
-        parents=True, exist_ok=True
-    )  # WhiteNoise expects it even when serving from finders
+# WhiteNoise expects the folder even before collectstatic has filled it.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # --- Language and time: Vietnamese first, English on request; Asia/Ho_Chi_Minh everywhere.
 LANGUAGE_CODE = "vi"
