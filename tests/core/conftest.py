@@ -7,18 +7,6 @@ from dichvucong.core.models import AuditEntry
 from .factories import RuleSetFactory
 
 
-@pytest.fixture(autouse=True)
-def _test_settings(settings):
-    # Argon2 is deliberately slow; these tests are not about passwords.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Outside the embedded mode (DATABASE_URL set) plain-HTTP test requests would be redirected.
-    settings.SECURE_SSL_REDIRECT = False
-    # ...and pages would look for a collectstatic manifest that tests never build.
-    settings.STORAGES = settings.STORAGES | {
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    }
-
-
 @pytest.fixture
 def tamperable(db):
     """Lift PostgreSQL's append-only triggers for this test's transaction only (rolled back
