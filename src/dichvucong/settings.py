@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "dichvucong.core",
     "dichvucong.agencies",
     "dichvucong.accounts",
+    "dichvucong.catalog",
+    "dichvucong.api",
     "dichvucong.web",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -67,6 +69,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_htmx",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,9 @@ from dichvucong.web import views as web_views
 
 urlpatterns = [
     path("", include("dichvucong.web.urls")),
+    path("thu-tuc/", include("dichvucong.catalog.urls")),
     path("co-quan/", include("dichvucong.agencies.urls")),
+    path("api/v1/", include("dichvucong.api.urls")),
     path("tai-khoan/", include("dichvucong.accounts.urls")),
     path("tai-khoan/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
