@@ -138,7 +138,7 @@ class OnlineLevel(models.IntegerChoices):
 
 
 class OnlineServiceKind(models.TextChoices):
-    """ND 42/2022 Art. 11: toàn trình (full) or một phần (partial); levels 1–2 are information only."""
+    """ND 42/2022 Art. 11: toàn trình (full) or một phần (partial); levels 1-2 are information only."""
 
     NONE = "none", _("Information only")
     PARTIAL = "partial", _("Partial online service")
