@@ -38,6 +38,8 @@ EXPECTED = {
     "agency.view_admin": [(0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (1, 0), (0, 0), (1, 1), (1, 1), (0, 0)],
     "calendar.manage":   [(0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (1, 0), (0, 0), (1, 1), (1, 1), (0, 0)],
     "membership.manage": [(0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (1, 0), (0, 0), (1, 1), (1, 1), (0, 0)],
+    "procedure.draft":   [(0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (1, 0), (0, 0), (1, 1), (1, 1), (0, 0)],
+    "procedure.publish": [(0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (1, 1), (1, 1), (0, 0)],
     "ruleset.manage":    [(0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (1, 1), (1, 1), (0, 0)],
     "profile.edit":      [(0, 0), (1, 0), (0, 1), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (1, 1), (0, 0)],
     "dossier.receive":   [(0, 0), (0, 0), (0, 0), (1, 0), (0, 0), (0, 0), (0, 0), (0, 1), (0, 0), (1, 1), (0, 0)],
@@ -132,6 +134,12 @@ def test_without_an_object_admin_pages_open_to_administrators_only():
     assert not can(specialist, "membership.manage")
     assert can(specialist, "dossier.process")  # some agency's queue
     assert not can(specialist, "dossier.receive")
+    # A new procedure has no agency yet: any administrator may start one; only the province
+    # publishes.
+    assert can(agency_admin, "procedure.draft")
+    assert not can(specialist, "procedure.draft")
+    assert not can(agency_admin, "procedure.publish")
+    assert can(province_admin, "procedure.publish")
 
 
 def test_a_future_membership_gives_no_right_yet_and_inactive_users_none():

@@ -13,7 +13,8 @@ Who may do what:
   configuration: agencies, calendars, rule sets, every membership — but does not receive,
   process, approve or read dossiers;
 - an agency admin manages their own agencies (details, calendar override, memberships other
-  than province admin);
+  than province admin) and drafts the procedures their agencies are competent for; the
+  province admin drafts any procedure and is the only one who publishes;
 - one-stop officers receive, specialists (and leaders, who take steps over when they reassign)
   process, leaders approve; these three see their agency's dossiers;
 - an applicant sees their own dossiers and edits their own profile.
@@ -104,6 +105,16 @@ def ruleset_manage(user, obj) -> bool:
     return _is_province_wide(user)
 
 
+def procedure_draft(user, obj) -> bool:
+    # obj: the competent agency of the version (None: a new procedure, before it has one).
+    return _administers(user, obj)
+
+
+def procedure_publish(user, obj) -> bool:
+    # Publishing is the province's (issue 3: agency admins draft, province admins publish).
+    return _is_province_wide(user)
+
+
 def profile_edit(user, obj) -> bool:
     return obj is not None and getattr(obj, "pk", None) == user.pk
 
@@ -137,6 +148,8 @@ ACTIONS: dict[str, Callable[[Any, Any], bool]] = {
     "calendar.manage": calendar_manage,
     "membership.manage": membership_manage,
     "ruleset.manage": ruleset_manage,
+    "procedure.draft": procedure_draft,
+    "procedure.publish": procedure_publish,
     "profile.edit": profile_edit,
     "dossier.receive": dossier_receive,
     "dossier.process": dossier_process,
@@ -170,6 +183,18 @@ def _perms(model: str, *verbs: str) -> frozenset[str]:
     return frozenset(f"{app_label}.{verb}_{model_name}" for verb in verbs)
 
 
+# Procedures and versions, for both administrators: which ones each may touch is the catalogue
+# admin's scope and the "procedure.draft" / "procedure.publish" predicates; delete = discard
+# a draft, and a version's parts are edited inline while it is a draft.
+_CATALOG_PERMISSIONS = (
+    _perms("catalog.procedure", _VIEW, _ADD, _CHANGE),
+    _perms("catalog.procedureversion", *_ALL),
+    _perms("catalog.timeoption", *_ALL),
+    _perms("catalog.fee", *_ALL),
+    _perms("catalog.component", *_ALL),
+    _perms("catalog.step", *_ALL),
+)
+
 ROLE_MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PROVINCE_ADMIN: frozenset().union(
         _perms("agencies.administrativeunit", *_ALL),
@@ -182,6 +207,9 @@ ROLE_MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
         _perms("core.accesslogentry", _VIEW),
         _perms("accounts.user", _VIEW, _ADD, _CHANGE),
         _perms("accounts.membership", _VIEW, _ADD, _CHANGE),
+        *_CATALOG_PERMISSIONS,
+        _perms("catalog.sector", *_ALL),
+        _perms("catalog.field", *_ALL),
     ),
     Role.AGENCY_ADMIN: frozenset().union(
         _perms("agencies.administrativeunit", _VIEW),
@@ -192,6 +220,9 @@ ROLE_MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
         _perms("core.officialform", _VIEW),
         _perms("accounts.user", _VIEW, _ADD, _CHANGE),
         _perms("accounts.membership", _VIEW, _ADD, _CHANGE),
+        *_CATALOG_PERMISSIONS,
+        _perms("catalog.sector", _VIEW),
+        _perms("catalog.field", _VIEW),
     ),
 }
 
