@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev system setup demo messages check lint format migrations-check clean help
+.PHONY: run test install install-dev system setup demo messages check lint format migrations-check clean help bench schema
 
 help:
 	@echo "make run   — set up and serve the portal with demo data (embedded mode: SQLite, no services)"
@@ -66,6 +66,16 @@ migrations-check: install-dev
 
 check: lint migrations-check
 	$(PY) manage.py check
+
+# The committed OpenAPI schema (tests/api fails when it drifts from the code).
+schema: install
+	$(PY) manage.py spectacular --lang vi --validate --fail-on-warn --file docs/api/openapi.yaml
+
+# Load benchmark against a separate PostgreSQL database; writes bench/REPORT.md. Never part of
+# `make test`. Needs PostgreSQL and Redis on 127.0.0.1; installs wrk when missing (root).
+BENCH_ARGS ?=
+bench: install messages
+	bash bench/run.sh $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/static

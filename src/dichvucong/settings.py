@@ -295,3 +295,49 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- REST API (/api/v1/): read-only public catalogue, JSON only, per-client limits, OpenAPI 3.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Closed by default: each public endpoint says AllowAny itself.
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "dichvucong.api.pagination.PageNumberWithoutCount",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "dichvucong.api.throttling.AnonRateThrottle",
+        "dichvucong.api.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("DVC_API_ANON_RATE", default="120/min"),
+        "user": env("DVC_API_USER_RATE", default="600/min"),
+    },
+    # Which X-Forwarded-For address is the client's: the one the last of N proxies saw.
+    "NUM_PROXIES": env.int("DVC_NUM_PROXIES", default=0 if EMBEDDED else 1),
+    "EXCEPTION_HANDLER": "dichvucong.api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNICODE_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Cổng dịch vụ công — API",
+    "DESCRIPTION": (
+        "API chỉ đọc của Cổng dịch vụ công trực tuyến: danh mục thủ tục hành chính đã công bố. "
+        "Không cần đăng nhập; mỗi máy khách bị giới hạn số yêu cầu (HTTP 429 kèm Retry-After). "
+        "Lỗi trả về JSON {detail, code, errors}."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Choice labels come from other apps' translations; the parameters' own descriptions say
+    # what each value means, so the committed schema does not drift with a catalogue edit.
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    # Swagger UI's files come from drf-spectacular-sidecar, served by the portal itself.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "LevelEnum": "dichvucong.agencies.models.Level",
+        "OnlineLevelEnum": "dichvucong.catalog.models.OnlineLevel",
+    },
+}
