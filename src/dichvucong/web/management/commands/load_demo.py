@@ -9,6 +9,7 @@ from django.db import transaction
 from dichvucong.accounts import demo as accounts_demo
 from dichvucong.agencies import demo as agencies_demo
 from dichvucong.agencies.models import Agency
+from dichvucong.catalog import demo as catalog_demo
 from dichvucong.core.context import Actor, acting_as
 
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     counts = agencies_demo.load()
                     logins = accounts_demo.load()
+                    counts |= catalog_demo.load()
                 self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {counts}"))
         self._print_logins(logins)
 
