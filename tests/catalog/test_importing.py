@@ -2,16 +2,19 @@
 of bad file refused with where and why, the database left exactly as it was."""
 
 import copy
+import datetime
 import hashlib
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 from openpyxl import load_workbook
 
+from dichvucong.agencies.models import Agency
 from dichvucong.catalog import services
 from dichvucong.catalog.content import FORMAT, canonical_json
 from dichvucong.catalog.exporting import procedures_export_json, procedures_export_xlsx
@@ -34,6 +37,7 @@ from tests.agencies.factories import AgencyFactory
 from .factories import FieldFactory
 
 pytestmark = pytest.mark.django_db
+DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(autouse=True)
@@ -375,6 +379,32 @@ def test_a_bad_last_item_is_reported_with_its_line_and_nothing_is_written(
     assert _state() == before
 
 
+def test_lines_are_found_in_a_hand_written_file(province_admin, english):
+    """Any layout: the line is where the item's "{" is, BOM or not."""
+    data = (DATA / "procedures.json").read_bytes()
+    report = _import(b"\xef\xbb\xbf" + data, province_admin)  # its agencies do not exist
+    assert [where for where, _why in report.errors] == [
+        "item 1 (line 3)",
+        "item 1 (line 3)",
+        "item 2 (line 30)",
+        "item 2 (line 30)",
+        "item 2 (line 30)",
+    ]
+    assert report.errors[0][1] == "version.competent_agency: no agency has the code T96.1."
+
+
+def test_an_unchanged_item_is_not_refused_for_an_agency_closed_since(agencies, province_admin):
+    """Nothing of it is written, so nothing of it is checked against today's agencies."""
+    _import(_document(*_items()), province_admin)
+    Agency.objects.filter(code="T95.1").update(valid_to=datetime.date(2025, 6, 30))
+    before = _state()
+
+    report = _import(_document(*_items()), province_admin)
+
+    assert report.errors == [] and len(report.unchanged) == 3
+    assert _state() == before
+
+
 def test_every_error_of_the_file_is_reported_at_once(agencies, province_admin, english):
     items = _items()
     items[0]["version"]["online_level"] = 0
@@ -421,7 +451,7 @@ def test_an_unknown_agency(agencies, province_admin, english):
     report = _import(_document(*items), province_admin)
 
     assert [why for _where, why in report.errors] == [
-        "version.receiving_agencies[2]: no agency has the code T95.9."
+        "version.receiving_agencies: no agency has the code T95.9."
     ]
     assert _state() == before
 
@@ -735,6 +765,25 @@ def test_a_workbook_with_parts_of_an_unknown_procedure_or_twice_the_same_positio
         ("sheet Steps, row 8", "the procedure “T95.999999” is not in the Procedures sheet."),
         ("sheet Steps, row 9", "position 2 is used twice for this procedure."),
     ]
+
+
+def test_a_workbook_with_xml_entities_is_refused(agencies, province_admin, english):
+    """A workbook is XML: entity declarations (the "billion laughs") are never expanded."""
+    data = procedures_export_xlsx()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet2.xml"
+    entries[sheet] = entries[sheet].replace(
+        b"<worksheet", b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">]><worksheet', 1
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
+
+    report = _import(buffer.getvalue(), province_admin, "procedures.xlsx")
+
+    assert report.errors == [("File", "The workbook cannot be read as an .xlsx file.")]
 
 
 def test_a_workbook_without_a_sheet_or_a_column(agencies, province_admin, english):

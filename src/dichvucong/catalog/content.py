@@ -33,7 +33,12 @@ Format (`FORMAT`), one item per procedure:
       }
     }
 
-Lists keep the version's order (position); keys are written sorted.
+Lists keep the version's order (position); keys are written sorted. A file holds
+`procedures_document(items)`: {"format": FORMAT, "procedures": [items by local code]}.
+
+Reading back: `item_normalize(raw)` checks an item from a file against this format (keys,
+types, allowed values) and returns it in the exact form `procedure_item` writes, so that its
+`content_hash` equals the stored version's exactly when importing it would change nothing.
 """
 
 from __future__ import annotations

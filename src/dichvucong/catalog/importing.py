@@ -662,9 +662,9 @@ def _check_agencies(checker: _Checker, planned: list[_Planned]) -> None:
         places: list[tuple[Path, str]] = [
             (("version", "competent_agency"), version["competent_agency"])
         ]
+        # No index: the list was sorted, so it may not be the file's; the code says which.
         places += [
-            (("version", "receiving_agencies", number), code)
-            for number, code in enumerate(version["receiving_agencies"], start=1)
+            (("version", "receiving_agencies"), code) for code in version["receiving_agencies"]
         ]
         for path, code in places:
             agency = agencies.get(code)
