@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dichvucong.agencies.models import Agency
+from dichvucong.core.errors import ServiceError
 
 from . import services
 from .models import Component, Field, Procedure, ProcedureVersion, VersionStatus
@@ -99,7 +100,7 @@ class ComponentForm(forms.ModelForm):
         if template and "template" in self.changed_data:
             try:
                 services.component_template_check(template)
-            except services.ServiceError as error:
+            except ServiceError as error:
                 raise forms.ValidationError(error.message, code=error.code) from None
         return template
 
