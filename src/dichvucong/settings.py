@@ -280,6 +280,9 @@ DVC_IT_CONTACT = {
     "phone": env("DVC_IT_CONTACT_PHONE", default="0293 3 000 000"),
     "email": env("DVC_IT_CONTACT_EMAIL", default="hotro.dvc@localhost"),
 }
+# Size limits of uploaded catalogue files: a form template, and an import bundle (zip).
+DVC_TEMPLATE_MAX_BYTES = env.int("DVC_TEMPLATE_MAX_BYTES", default=10 * 1024 * 1024)
+DVC_IMPORT_MAX_BUNDLE_BYTES = env.int("DVC_IMPORT_MAX_BUNDLE_BYTES", default=200 * 1024 * 1024)
 # 24/11 ("Ngày Văn hóa Việt Nam") is a day off only when this is on: its legal status is open.
 DVC_HOLIDAY_CULTURE_DAY = env.bool("DVC_HOLIDAY_CULTURE_DAY", default=False)
 # Key of the audit chain's HMAC: without it, rewriting the chain cannot produce valid hashes.
