@@ -115,10 +115,19 @@ class DeskSerializer(serializers.Serializer):
     desk_opening_hours = serializers.CharField(read_only=True)
 
 
+_CODE_PLACEHOLDER = "0-local-code-0"
+
+
 def _public_url(serializer: serializers.Serializer, version: ProcedureVersion) -> str:
-    path = reverse("catalog:detail", kwargs={"local_code": version.procedure.local_code})
-    request = serializer.context.get("request")
-    return request.build_absolute_uri(path) if request else path
+    # Resolved once per response, not once per item: a page of 20 would reverse 20 times.
+    # Local codes hold only letters, digits, dots and hyphens, which need no quoting.
+    template = serializer.context.get("procedure_url_template")
+    if template is None:
+        path = reverse("catalog:detail", kwargs={"local_code": _CODE_PLACEHOLDER})
+        request = serializer.context.get("request")
+        template = request.build_absolute_uri(path) if request else path
+        serializer.context["procedure_url_template"] = template
+    return template.replace(_CODE_PLACEHOLDER, version.procedure.local_code)
 
 
 def _subjects(version: ProcedureVersion) -> list[str]:

@@ -19,6 +19,24 @@ from .serializers import (
     ProcedureSearchParamsSerializer,
 )
 
+LIST_ITEM_COLUMNS = (
+    "name",
+    "online_level",
+    "at_province",
+    "at_district",
+    "at_commune",
+    "for_citizens",
+    "for_organisations",
+    "procedure__local_code",
+    "procedure__national_code",
+    "field__code",
+    "field__name",
+    "field__sector__code",
+    "field__sector__name",
+    "competent_agency__code",
+    "competent_agency__name",
+)
+
 LIST_ITEM_EXAMPLE = {
     "code": "1.001193.000.00.00.H30",
     "national_code": "1.001193",
@@ -157,7 +175,8 @@ class ProcedureListView(GenericAPIView):
     def get(self, request):
         params = ProcedureSearchParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        versions = procedure_search(**params.selector_arguments())
+        # Only the columns a list item shows: the search joins four tables of wide rows.
+        versions = procedure_search(**params.selector_arguments()).only(*LIST_ITEM_COLUMNS)
         page = self.paginate_queryset(versions)
         serializer = self.get_serializer(page, many=True)
         return self.get_paginated_response(serializer.data)
