@@ -355,3 +355,11 @@ def test_search_candidates_can_use_the_trigram_indexes():
     assert "BitmapOr" in plan
     assert "catalog_version_search_text_trgm" in plan
     assert "catalog_version_search_name_trgm" in plan
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_the_similarity_operator_is_costed_so_the_planner_prefers_the_index():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT procost FROM pg_proc WHERE proname = 'similarity_op'")
+        assert cursor.fetchone() == (100,)
