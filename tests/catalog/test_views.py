@@ -380,3 +380,13 @@ def test_component_without_template_or_with_a_missing_file_is_404(client, birth)
     component.template.storage.delete(component.template.name)
     assert client.get(reverse("catalog:template", args=[component.pk])).status_code == 404
     assert client.get(reverse("catalog:template", args=[999999])).status_code == 404
+
+
+def test_an_unverified_name_and_fee_note_are_marked(client, birth):
+    type(birth).objects.filter(pk=birth.pk).update(
+        unverified=["name", "fee_note"], fee_note="Mức thu theo nghị quyết của HĐND tỉnh."
+    )
+    main = main_of(client.get(detail_url(birth)))
+    assert "Tên thủ tục chưa được kiểm chứng với văn bản công bố." in main
+    note = main[main.index("Mức thu theo nghị quyết") :]
+    assert note[: note.index("</p>")].endswith("(Thông tin chưa được kiểm chứng)</em>")
