@@ -7,7 +7,9 @@ and a superseded version that the public never sees).
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework import serializers
 
+from dichvucong.catalog.api.serializers import ProcedureListItemSerializer
 from dichvucong.catalog.models import Component, Fee, VersionStatus
 
 from .factories import (
@@ -62,6 +64,13 @@ def test_list_shows_published_procedures_only_with_their_summary(client, catalog
         "competent_agency": {"code": "T98.1", "name": "UBND xã Hỏa Lựu"},
         "url": f"http://testserver/thu-tuc/{version.procedure.local_code}/",
     }
+
+
+def test_the_written_out_list_item_is_what_the_declared_fields_give(catalogue):
+    for version in catalogue.versions.values():
+        fast = ProcedureListItemSerializer(version)
+        generic = serializers.Serializer.to_representation(fast, version)
+        assert fast.data == generic
 
 
 @pytest.mark.parametrize("query", ["dang ky khai sinh", "Đăng ký khai sinh", "khai sinh"])

@@ -183,6 +183,29 @@ class ProcedureListItemSerializer(serializers.Serializer):
     def get_url(self, version: ProcedureVersion) -> str:
         return _public_url(self, version)
 
+    def to_representation(self, version: ProcedureVersion) -> dict:
+        """The fields declared above, written out: a page of 20 items through DRF's generic
+        field machinery (five nested serializers each) costs several times more on the
+        busiest endpoint. The declarations still define the schema, and a test checks that
+        both give the same dictionary."""
+        if type(self) is not ProcedureListItemSerializer:
+            return super().to_representation(version)
+        procedure, field = version.procedure, version.field
+        sector, agency = field.sector, version.competent_agency
+        return {
+            "code": procedure.local_code,
+            "national_code": procedure.national_code,
+            "name": version.name,
+            "sector": {"code": sector.code, "name": sector.name},
+            "field": {"code": field.code, "name": field.name},
+            "levels": [str(level) for level in version.levels()],
+            "subjects": _subjects(version),
+            "online_level": version.online_level,
+            "online_service_kind": str(version.online_service_kind),
+            "competent_agency": {"code": agency.code, "name": agency.name},
+            "url": _public_url(self, version),
+        }
+
 
 class TimeOptionSerializer(serializers.Serializer):
     label = serializers.CharField(
