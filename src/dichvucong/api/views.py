@@ -48,6 +48,7 @@ class AgencyContactBaselineView(APIView):
 
     @extend_schema(
         operation_id="baseline_agency_contact",
+        auth=[],  # public: no sign-in
         tags=["baseline"],
         summary="Liên hệ bộ phận một cửa của một cơ quan (điểm chuẩn hiệu năng)",
         description=(

@@ -149,6 +149,7 @@ class ProcedureListView(GenericAPIView):
 
     @extend_schema(
         operation_id="procedures_list",
+        auth=[],  # public: no sign-in
         tags=["procedures"],
         summary="Tìm thủ tục hành chính đã công bố",
         description=(
@@ -189,6 +190,7 @@ class ProcedureDetailView(GenericAPIView):
 
     @extend_schema(
         operation_id="procedures_retrieve",
+        auth=[],  # public: no sign-in
         tags=["procedures"],
         summary="Toàn bộ thông tin của một thủ tục đã công bố",
         description=(
