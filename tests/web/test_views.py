@@ -39,6 +39,11 @@ def test_every_page_carries_security_headers_and_a_policy_without_third_parties(
     assert "default-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
     assert "http" not in policy  # no third-party origin, no CDN
+    # Scripts: the portal's own files (an inline one only with the response's own nonce, which
+    # django-csp adds when a template uses it); never the invalid literal 'nonce'.
+    script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
+    assert script_src.split()[:2] == ["script-src", "'self'"]
+    assert "'nonce'" not in script_src
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"

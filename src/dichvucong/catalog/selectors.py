@@ -2,7 +2,7 @@
 
 The search (docs/decisions/0004-catalogue-search.md) folds the query in Python with
 `catalog.search.fold`, as the stored `search_name` / `search_text` were folded, and runs one
-query that is the same ORM expression on PostgreSQL and SQLite:
+query that is the same ORM expression on PostgreSQL and SQLite , whose ranked ids are cached per catalogue generation:
 
     candidates: search_text contains every token  OR  search_name % query (trigram similarity)
     order:      name == query, name starts with the query, every token in the name,
@@ -15,9 +15,12 @@ backends return the same rows in the same order.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -36,6 +39,7 @@ from django.db.models import (
 
 from dichvucong.agencies.models import Agency, Level
 
+from .cache import catalogue_generation
 from .models import Component, Field, ProcedureVersion, Sector, VersionStatus
 from .search import fold
 from .trigram import TrigramSimilar
@@ -118,6 +122,11 @@ def search_candidates(terms: SearchTerms) -> Q:
     return _all_tokens_in("search_text", terms.tokens) | similar
 
 
+# A search is ranked once and its ids cached, keyed by the catalogue's generation (publishing
+# changes it) with this lifetime as a backstop; pages then fetch only their rows by id.
+SEARCH_CACHE_SECONDS = 15 * 60
+
+
 def procedure_search(
     *,
     query: str = "",
@@ -127,7 +136,7 @@ def procedure_search(
     level: Level | str | None = None,
     online_level: int | None = None,
     subject: str | None = None,
-) -> QuerySet[ProcedureVersion]:
+) -> RankedVersions:
     """Published versions matching the query and every given filter, most relevant first.
 
     Filters combine with each other and with the query (AND). `sector`, `field` and `agency`
@@ -135,8 +144,83 @@ def procedure_search(
     receives at its desk; `level` is an agencies.Level value; `subject` "citizens" or
     "organisations". Without a query the order is alphabetical (on the folded name).
 
-    One query; `field`, its sector, the competent agency and the procedure are joined in.
+    Returns a sequence (len, slicing, iteration, `.only()`): the ranked ids come from the cache
+    or one query; each slice then reads its rows in one query, with `field`, its sector, the
+    competent agency and the procedure joined in.
     """
+    filters = {
+        "sector": sector,
+        "field": field,
+        "agency": agency,
+        "level": level,
+        "online_level": online_level,
+        "subject": subject,
+    }
+    terms = SearchTerms.parse(query)
+    key = _search_cache_key(terms, filters)
+    ids = cache.get(key)
+    if ids is None:
+        ids = _ranked_ids(terms, _filtered(**filters))
+        cache.set(key, ids, SEARCH_CACHE_SECONDS)
+    rows = ProcedureVersion.objects.select_related(
+        "procedure", "field__sector", "competent_agency"
+    ).defer("search_text", "sources")
+    return RankedVersions(ids, rows)
+
+
+class RankedVersions(Sequence):
+    """Ranked search results: the order is the list of ids, the rows come page by page."""
+
+    ordered = True  # Django's Paginator warns about unordered object lists
+
+    def __init__(self, ids: list[int], rows: QuerySet[ProcedureVersion]):
+        self.ids = ids
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def only(self, *fields: str) -> RankedVersions:
+        return RankedVersions(self.ids, self.rows.only(*fields))
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            wanted = self.ids[index]
+            if not wanted:
+                return []
+            found = self.rows.in_bulk(wanted)
+            # A version superseded since the ids were cached is skipped, never shown stale.
+            return [found[pk] for pk in wanted if pk in found]
+        page = self[index : index + 1] if index >= 0 else self[index:][:1]
+        if not page:
+            raise IndexError(index)
+        return page[0]
+
+
+def _search_cache_key(terms: SearchTerms, filters: dict[str, Any]) -> str:
+    parts = [catalogue_generation(), terms.text]
+    for name in sorted(filters):
+        value = filters[name]
+        parts.append(f"{name}={getattr(value, 'pk', value)}")
+    digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
+    return f"catalog:search:{digest}"
+
+
+def _filtered(
+    *,
+    sector: Sector | str | None,
+    field: Field | str | None,
+    agency: Agency | str | None,
+    level: Level | str | None,
+    online_level: int | None,
+    subject: str | None,
+) -> QuerySet[ProcedureVersion]:
     versions = _published()
 
     if (condition := _code_or_instance(sector, Sector)) is not None:
@@ -161,45 +245,40 @@ def procedure_search(
             versions = versions.filter(for_organisations=True)
         else:
             versions = versions.none()
+    return versions
 
-    versions = versions.select_related("procedure", "field__sector", "competent_agency").defer(
-        "search_text", "sources"
-    )
 
-    terms = SearchTerms.parse(query)
+def _ranked_ids(terms: SearchTerms, versions: QuerySet[ProcedureVersion]) -> list[int]:
     by_name = BinaryOrder(F("search_name"))
     if not terms.text:
-        return versions.order_by(by_name, "pk")
+        return list(versions.order_by(by_name, "pk").values_list("pk", flat=True))
 
-    if terms.tokens:
-        in_text = _all_tokens_in("search_text", terms.tokens)
-        in_name = _all_tokens_in("search_name", terms.tokens)
-    else:
-        in_text = in_name = Q(pk__in=[])
-    return (
-        versions.filter(search_candidates(terms))
-        .annotate(
-            rank_exact=_flag(Q(search_name=terms.text)),
-            rank_prefix=_flag(Q(search_name__startswith=terms.text)),
-            rank_in_name=_flag(in_name),
-            rank_in_text=_flag(in_text),
-            similarity=Func(
-                F("search_name"),
-                Value(terms.text),
-                function="similarity",
-                output_field=FloatField(),
-            ),
-        )
-        .order_by(
-            "-rank_exact",
-            "-rank_prefix",
-            "-rank_in_name",
-            "-rank_in_text",
-            "-similarity",
-            by_name,
-            "pk",
-        )
+    return _ranked(terms, versions.filter(search_candidates(terms)))
+
+
+def _ranked(terms: SearchTerms, candidates: QuerySet[ProcedureVersion]) -> list[int]:
+    ranks = {
+        "rank_exact": _flag(Q(search_name=terms.text)),
+        "rank_prefix": _flag(Q(search_name__startswith=terms.text)),
+    }
+    if terms.tokens:  # without a token (one-letter words) these ranks would be constants
+        ranks["rank_in_name"] = _flag(_all_tokens_in("search_name", terms.tokens))
+        ranks["rank_in_text"] = _flag(_all_tokens_in("search_text", terms.tokens))
+    ranked = candidates.annotate(
+        **ranks,
+        similarity=Func(
+            F("search_name"),
+            Value(terms.text),
+            function="similarity",
+            output_field=FloatField(),
+        ),
+    ).order_by(
+        *(f"-{name}" for name in ranks),
+        "-similarity",
+        BinaryOrder(F("search_name")),
+        "pk",
     )
+    return list(ranked.values_list("pk", flat=True))
 
 
 def procedure_get_public(*, local_code: str) -> ProcedureVersion | None:

@@ -35,6 +35,7 @@ from dichvucong.core.audit import audit_change, snapshot
 from dichvucong.core.constants import PROVINCE_SCOPE
 from dichvucong.core.errors import ServiceError
 
+from .cache import catalogue_changed
 from .content import content_hash as compute_content_hash
 from .content import procedure_item
 from .models import (
@@ -215,6 +216,8 @@ def version_refresh_derived(version: ProcedureVersion) -> ProcedureVersion:
         setattr(version, name, derived[name])
     if changed:
         version.save(update_fields=changed)
+        if version.status != VersionStatus.DRAFT:
+            catalogue_changed()  # what the public search finds has moved
     return version
 
 
@@ -591,6 +594,7 @@ def version_publish(*, version: ProcedureVersion, actor: Any) -> ProcedureVersio
         locked.published_at = now
         locked.published_by = _user(actor)
         locked.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+        catalogue_changed()
         audit_change(
             action="catalog.version.publish",
             instance=locked,
