@@ -165,17 +165,22 @@ def procedure_search(
     rows = ProcedureVersion.objects.select_related(
         "procedure", "field__sector", "competent_agency"
     ).defer("search_text", "sources")
-    return RankedVersions(ids, rows)
+    return RankedVersions(ids, rows, cache_key=key)
 
 
 class RankedVersions(Sequence):
-    """Ranked search results: the order is the list of ids, the rows come page by page."""
+    """Ranked search results: the order is the list of ids, the rows come page by page.
+
+    A page's rows are cached beside the ranking (same generation, same lifetime): the first
+    pages of common searches are read far more often than the catalogue changes.
+    """
 
     ordered = True  # Django's Paginator warns about unordered object lists
 
-    def __init__(self, ids: list[int], rows: QuerySet[ProcedureVersion]):
+    def __init__(self, ids: list[int], rows: QuerySet[ProcedureVersion], cache_key: str = ""):
         self.ids = ids
         self.rows = rows
+        self.cache_key = cache_key
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -184,19 +189,30 @@ class RankedVersions(Sequence):
         return len(self.ids)
 
     def only(self, *fields: str) -> RankedVersions:
-        return RankedVersions(self.ids, self.rows.only(*fields))
+        return RankedVersions(self.ids, self.rows.only(*fields), self.cache_key)
 
     def __iter__(self):
         return iter(self[:])
+
+    def _page_key(self, index: slice) -> str:
+        # The columns loaded are part of the key: the API and the web page read different ones.
+        loading = self.rows.query.deferred_loading
+        columns = f"{sorted(loading[0])}{loading[1]}"
+        return f"{self.cache_key}:{index.start}:{index.stop}:{hashlib.sha256(columns.encode()).hexdigest()[:16]}"
 
     def __getitem__(self, index):
         if isinstance(index, slice):
             wanted = self.ids[index]
             if not wanted:
                 return []
+            page_key = self._page_key(index) if self.cache_key and index.step is None else ""
+            if page_key and (cached := cache.get(page_key)) is not None:
+                return cached
             found = self.rows.in_bulk(wanted)
-            # A version superseded since the ids were cached is skipped, never shown stale.
-            return [found[pk] for pk in wanted if pk in found]
+            page = [found[pk] for pk in wanted if pk in found]
+            if page_key:
+                cache.set(page_key, page, SEARCH_CACHE_SECONDS)
+            return page
         page = self[index : index + 1] if index >= 0 else self[index:][:1]
         if not page:
             raise IndexError(index)
