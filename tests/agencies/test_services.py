@@ -259,7 +259,10 @@ def test_unit_update_renames_and_records():
 
 def test_demo_load_creates_the_codes_other_apps_rely_on():
     counts = demo.load()
-    for code in ("000.01.01.H30", "000.00.02.H30", "000.00.21.H30", "000.03.21.H30"):
+    codes = ("000.01.01.H30", "000.00.02.H30", "000.00.21.H30", "000.03.21.H30")
+    # and the police and social insurance, which the demo catalogue's procedures name
+    sector_codes = (demo.POLICE_PROVINCE, demo.POLICE_VI_THANH, demo.SOCIAL_INSURANCE)
+    for code in codes + sector_codes:
         assert Agency.objects.active(datetime.date(2020, 1, 1)).filter(code=code).exists()
     assert Agency.objects.get(code="000.03.21.H30").unit.name == "Xã Hỏa Lựu"
     assert Agency.objects.get(code="000.01.21.H30").unit.name == "Phường I"

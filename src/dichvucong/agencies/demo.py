@@ -114,6 +114,10 @@ DEPARTMENTS = (
 UBND_TINH = "000.00.00.H30"
 VP_UBND = "000.00.01.H30"
 CENTRE = "000.01.01.H30"
+POLICE_PROVINCE = "000.00.41.H30"
+POLICE_VI_THANH = "000.21.41.H30"
+SOCIAL_INSURANCE = "000.00.42.H30"
+VI_THANH_UNIT = "930"
 
 
 def _district_title(district: District) -> str:
@@ -265,12 +269,60 @@ class _Loader:
                         email_tag=f"ubnd{commune.agency_kk}.{district.agency_dd}",
                     ),
                 )
+        self.sector_agencies(province)
         # The calendar's own data migration may have created it: only fill the gap.
         _calendar, created = WorkCalendar.objects.get_or_create(
             is_province=True, defaults={"name": "Lịch làm việc tỉnh Hậu Giang"}
         )
         self.counts["calendars_created"] += int(created)
         return self.counts
+
+    def sector_agencies(self, province: AdministrativeUnit) -> None:
+        """Vertical agencies outside the people's committees' tree that the demo catalogue's
+        procedures need: the police (residence, identity cards) and social insurance (health
+        insurance cards). Their identifier codes are ILLUSTRATIVE, like the rest under H30."""
+        police = self.agency(
+            code=POLICE_PROVINCE,
+            name="Công an tỉnh Hậu Giang",
+            short_name="Công an tỉnh",
+            level=Level.PROVINCE,
+            unit=province,
+            parent=None,
+            **self.desk(
+                name="Bộ phận tiếp nhận hồ sơ Phòng Cảnh sát quản lý hành chính về trật tự xã hội",
+                address="Số 01 Trần Hưng Đạo, phường V, TP Vị Thanh, tỉnh Hậu Giang",
+                phone="0293 3500 141",
+                email_tag="congan",
+            ),
+        )
+        self.agency(
+            code=POLICE_VI_THANH,
+            name="Công an thành phố Vị Thanh",
+            short_name="Công an TP Vị Thanh",
+            level=Level.DISTRICT,
+            unit=AdministrativeUnit.objects.get(code=VI_THANH_UNIT),
+            parent=police,
+            **self.desk(
+                name="Bộ phận tiếp nhận hồ sơ Công an thành phố Vị Thanh",
+                address="Số 10 Nguyễn Công Trứ, phường I, TP Vị Thanh, tỉnh Hậu Giang",
+                phone="0293 3876 141",
+                email_tag="congan.vithanh",
+            ),
+        )
+        self.agency(
+            code=SOCIAL_INSURANCE,
+            name="Bảo hiểm xã hội tỉnh Hậu Giang",
+            short_name="BHXH tỉnh",
+            level=Level.PROVINCE,
+            unit=province,
+            parent=None,
+            **self.desk(
+                name="Bộ phận Tiếp nhận và Trả kết quả thủ tục hành chính Bảo hiểm xã hội tỉnh",
+                address="Số 20 Trần Hưng Đạo, phường V, TP Vị Thanh, tỉnh Hậu Giang",
+                phone="0293 3500 142",
+                email_tag="bhxh",
+            ),
+        )
 
 
 def load() -> dict[str, int]:
