@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "dichvucong.agencies",
     "dichvucong.accounts",
     "dichvucong.catalog",
+    "dichvucong.dossiers",
+    "dichvucong.workflow",
     "dichvucong.api",
     "dichvucong.web",
     "django.contrib.admin",

@@ -1,0 +1,69 @@
+"""The dossier's states and channels, with the national portal's vocabulary (domain.md §9)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DossierStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RECEIVED = "received", _("Received")
+    REFUSED = "refused", _("Refused at intake")
+    PROCESSING = "processing", _("Being processed")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+    WITHDRAWAL_REQUESTED = "withdrawal_requested", _("Withdrawal requested")
+    STOPPED = "stopped", _("Processing stopped")
+    RESOLVED = "resolved", _("Resolved")
+    RETURNED = "returned", _("Result returned")
+
+
+# The national portal's status codes (TrangThaiHoSo, domain.md §9); a draft has none.
+NATIONAL_STATUS_CODE: dict[str, int] = {
+    DossierStatus.SUBMITTED: 1,
+    DossierStatus.RECEIVED: 2,
+    DossierStatus.REFUSED: 3,
+    DossierStatus.PROCESSING: 4,
+    DossierStatus.SUPPLEMENT_REQUESTED: 5,
+    DossierStatus.AWAITING_PAYMENT: 6,
+    DossierStatus.WITHDRAWAL_REQUESTED: 7,
+    DossierStatus.STOPPED: 8,
+    DossierStatus.RESOLVED: 9,
+    DossierStatus.RETURNED: 10,
+}
+
+# The national portal's own wording of each code, shown beside ours in the public lookup.
+NATIONAL_STATUS_LABEL: dict[int, str] = {
+    1: "Mới đăng ký",
+    2: "Được tiếp nhận",
+    3: "Không được tiếp nhận",
+    4: "Đang xử lý",
+    5: "Yêu cầu bổ sung giấy tờ",
+    6: "Yêu cầu thực hiện nghĩa vụ tài chính",
+    7: "Công dân yêu cầu rút hồ sơ",
+    8: "Dừng xử lý",
+    9: "Đã xử lý xong",
+    10: "Đã trả kết quả",
+}
+
+
+class Channel(models.TextChoices):
+    """How the dossier was filed (KenhThucHien: 1 counter, 2 online, 3 post)."""
+
+    COUNTER = "counter", _("At the desk")
+    ONLINE = "online", _("Online")
+    POST = "post", _("By post")
+
+
+NATIONAL_CHANNEL_CODE = {Channel.COUNTER: 1, Channel.ONLINE: 2, Channel.POST: 3}
+
+
+class ResultDelivery(models.TextChoices):
+    DESK = "desk", _("At the desk")
+    POST = "post", _("By post")
+    ONLINE = "online", _("Online")
+
+
+class PartyKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    ORGANISATION = "organisation", _("Organisation")
