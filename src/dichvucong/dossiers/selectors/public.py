@@ -1,0 +1,158 @@
+"""The public status lookup (tra cứu hồ sơ): what anyone holding a dossier's code may see.
+
+The code is printed on the receipt and in its QR code, so it is not a secret: the lookup shows
+the procedure, the agencies, the status, the dates and the steps so far, and nothing about the
+people (no name, ID number, phone, e-mail, address, answers, actor names or notes, which may
+hold personal data). The fields are a fixed whitelist (PublicStatus); docs/decisions/0006.
+
+Two indexed queries: the dossier by its unique code with its procedure and agencies, then its
+history rows by (dossier, at) with their agency's name.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from dichvucong.core.errors import ServiceError
+
+from ..constants import NATIONAL_STATUS_CODE, NATIONAL_STATUS_LABEL, DossierStatus
+from ..models import Dossier, DossierHistory
+
+# <receiving agency identifier>-<YYMMDD>-<daily sequence> (domain.md §1.1); checked before any
+# query, so a malformed or hostile input never reaches the database.
+CODE_PATTERN = re.compile(r"^[0-9A-Z.]{1,35}-\d{6}-\d{4,7}$")
+CODE_EXAMPLE = "000.00.02.H30-250701-0001"
+
+# What the public reads for each step of the history; a transition not listed (added later
+# by the processing issue) reads as the status it led to.
+STEP_LABELS = {
+    "submit": _("Submitted online"),
+    "submit_at_desk": _("Filed at the desk"),
+    "receive": _("Received by the desk"),
+    "refuse": _("Refused at intake"),
+    "request_supplement": _("Supplement requested"),
+    "resubmit": _("Resubmitted with the supplement"),
+}
+
+
+class MalformedCode(ServiceError):
+    default_code = "invalid_code"
+
+
+@dataclass(frozen=True)
+class PublicAgency:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    label: str
+    at: datetime.datetime
+    agency: str | None
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    code: str
+    procedure_code: str
+    procedure_name: str
+    receiving_agency: PublicAgency
+    processing_agency: PublicAgency | None
+    status: str
+    status_label: str
+    national_code: int | None
+    national_label: str | None
+    received_at: datetime.datetime | None
+    due_at: datetime.datetime | None
+    extended_due_at: datetime.datetime | None
+    finished_at: datetime.datetime | None
+    returned_at: datetime.datetime | None
+    steps: tuple[PublicStep, ...]
+
+
+def dossier_code_check(*, code: str) -> str:
+    """The code, stripped and upper-cased, or MalformedCode (no query is made)."""
+    normalised = (code or "").strip().upper()
+    if not CODE_PATTERN.fullmatch(normalised):
+        raise MalformedCode(
+            _(
+                "“%(code)s” is not a dossier code. A code looks like %(example)s: the receiving "
+                "agency's identifier, the date of receipt (YYMMDD) and a number, separated by "
+                "hyphens."
+            )
+            % {"code": (code or "")[:60], "example": CODE_EXAMPLE},
+            field="ma",
+        )
+    return normalised
+
+
+_DOSSIER_COLUMNS = (
+    "id",
+    "code",
+    "status",
+    "received_at",
+    "due_at",
+    "extended_due_at",
+    "finished_at",
+    "returned_at",
+    "version__name",
+    "version__procedure__local_code",
+    "receiving_agency__code",
+    "receiving_agency__name",
+    "processing_agency__code",
+    "processing_agency__name",
+)
+
+
+def dossier_public_status(*, code: str) -> PublicStatus | None:
+    """The public view of the dossier with this code; None when no dossier has it.
+
+    Raises MalformedCode, before any query, when the code is not in the dossier code format.
+    """
+    code = dossier_code_check(code=code)
+    # values(): plain rows, no model instances, and only the whitelisted columns are read.
+    row = Dossier.objects.filter(code=code).order_by().values(*_DOSSIER_COLUMNS).first()
+    if row is None:
+        return None
+    history = (
+        DossierHistory.objects.filter(dossier_id=row["id"])
+        .order_by("at", "id")
+        .values_list("transition", "to_status", "at", "agency__name")
+    )
+    status = row["status"]
+    national_code = NATIONAL_STATUS_CODE.get(status)
+    return PublicStatus(
+        code=row["code"],
+        procedure_code=row["version__procedure__local_code"],
+        procedure_name=row["version__name"],
+        receiving_agency=PublicAgency(
+            code=row["receiving_agency__code"], name=row["receiving_agency__name"]
+        ),
+        processing_agency=(
+            PublicAgency(code=row["processing_agency__code"], name=row["processing_agency__name"])
+            if row["processing_agency__code"]
+            else None
+        ),
+        status=status,
+        status_label=str(DossierStatus(status).label),
+        national_code=national_code,
+        national_label=NATIONAL_STATUS_LABEL.get(national_code) if national_code else None,
+        received_at=row["received_at"],
+        due_at=row["due_at"],
+        extended_due_at=row["extended_due_at"],
+        finished_at=row["finished_at"],
+        returned_at=row["returned_at"],
+        steps=tuple(
+            PublicStep(
+                label=str(STEP_LABELS.get(transition) or DossierStatus(to_status).label),
+                at=at,
+                agency=agency_name,
+            )
+            for transition, to_status, at, agency_name in history
+        ),
+    )
