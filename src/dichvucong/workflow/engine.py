@@ -80,8 +80,10 @@ def transition_apply(
     dossier_id = dossier.pk if isinstance(dossier, Dossier) else dossier
     at = at or timezone.now()
     with transaction.atomic():
+        # of=self: PostgreSQL cannot lock the nullable side of the outer join (processing
+        # agency), and only the dossier's row needs the lock.
         locked = (
-            Dossier.objects.select_for_update()
+            Dossier.objects.select_for_update(of=("self",))
             .select_related("receiving_agency", "processing_agency")
             .get(pk=dossier_id)
         )
