@@ -317,6 +317,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("DVC_API_ANON_RATE", default="120/min"),
         "user": env("DVC_API_USER_RATE", default="600/min"),
+        "lookup": env("DVC_LOOKUP_RATE", default="30/min"),
     },
     # Which X-Forwarded-For address is the client's: the one the last of N proxies saw.
     "NUM_PROXIES": env.int("DVC_NUM_PROXIES", default=0 if EMBEDDED else 1),

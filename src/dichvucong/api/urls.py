@@ -9,6 +9,7 @@ app_name = "api"
 
 urlpatterns = [
     path("procedures/", include("dichvucong.catalog.api.urls")),
+    path("dossiers/", include("dichvucong.dossiers.api.urls")),
     path("baseline/<str:code>/", views.AgencyContactBaselineView.as_view(), name="baseline"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.ApiDocsView.as_view(url_name="api:schema"), name="docs"),
