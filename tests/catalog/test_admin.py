@@ -531,3 +531,69 @@ def test_import_page(client, world):
     response = client.post(IMPORT, {"file": SimpleUploadedFile("thu-tuc.json", b"{not json")})
     assert response.context["report"].errors
     assert _state() == before
+
+
+# --- The application form: checked when saved, previewed as the applicant sees it ----------
+
+FORM = {
+    "title": "Tờ khai thử",
+    "sections": [
+        {
+            "title": "Người yêu cầu",
+            "fields": [
+                {"name": "ho_ten", "type": "text", "label": "Họ, chữ đệm và tên", "required": True},
+                {"name": "to_khai", "type": "file", "label": "Tờ khai", "component": 1},
+                {"name": "ban_sao", "type": "file", "label": "Bản sao", "component": 2},
+            ],
+        }
+    ],
+}
+
+
+def test_a_bad_form_definition_is_refused_in_vietnamese_and_nothing_changes(
+    client, world, vietnamese
+):
+    client.force_login(world["admin_a"])
+    version = world["draft_a"]
+    data = _post_data(client.get(_change(version)))
+    bad = json.loads(json.dumps(FORM))
+    bad["sections"][0]["fields"][0]["type"] = "slider"
+    data["form"] = json.dumps(bad)
+    before = _state()
+    response = client.post(_change(version), data)
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.errors["form"])
+    assert "“ho_ten”" in errors and "không có loại “slider”" in errors
+    assert _state() == before
+    version.refresh_from_db()
+    assert version.form == {}
+
+
+def test_a_good_form_definition_is_saved_audited_and_previewed(client, world, vietnamese):
+    client.force_login(world["admin_a"])
+    version = world["draft_a"]
+    data = _post_data(client.get(_change(version)))
+    data["form"] = json.dumps(FORM)
+    audits = AuditEntry.objects.count()
+    response = client.post(_change(version), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    version.refresh_from_db()
+    assert version.form == FORM
+    assert AuditEntry.objects.count() > audits
+    assert version.content_hash == content_hash(procedure_item(version))
+
+    preview = client.get(reverse("admin:catalog_procedureversion_form_preview", args=[version.pk]))
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    assert "Tờ khai thử" in html and "Họ, chữ đệm và tên" in html
+    assert 'name="ho_ten"' in html and "Bản sao" in html
+
+
+def test_preview_of_a_version_without_form_shows_the_generic_application(client, world, vietnamese):
+    client.force_login(world["admin_a"])
+    url = reverse("admin:catalog_procedureversion_form_preview", args=[world["draft_a"].pk])
+    html = client.get(url).content.decode()
+    assert "đơn đề nghị chung" in html and 'name="noi_dung"' in html
+    # Out of scope: another agency's version is not shown.
+    other = reverse("admin:catalog_procedureversion_form_preview", args=[world["draft_b"].pk])
+    assert client.get(other).status_code == 404

@@ -100,9 +100,39 @@ def _make_catalogue(*, templates: bool):
     # The factories compute hashes after their parts; the parts added above come later.
     from dichvucong.catalog.services import version_refresh_derived
 
+    # The first carries its own application form (one file slot per component).
+    ProcedureVersion.objects.filter(pk=first.pk).update(form=APPLICATION_FORM)
     for version in (first, second):
         version_refresh_derived(ProcedureVersion.objects.get(pk=version.pk))
     return [first, second]
+
+
+APPLICATION_FORM = {
+    "title": "Tờ khai đăng ký khai sinh",
+    "allow_template_upload": True,
+    "sections": [
+        {
+            "title": "Người được khai sinh",
+            "fields": [
+                {"name": "ho_ten", "type": "text", "label": "Họ, chữ đệm, tên", "required": True},
+                {
+                    "name": "gioi_tinh",
+                    "type": "choice",
+                    "label": "Giới tính",
+                    "choices": [["nam", "Nam"], ["nu", "Nữ"]],
+                },
+                {"name": "ngay_sinh", "type": "date", "label": "Ngày sinh", "required": True},
+            ],
+        },
+        {
+            "title": "Giấy tờ",
+            "fields": [
+                {"name": f"giay_{n}", "type": "file", "label": f"Giấy {n}", "component": n}
+                for n in (1, 2, 3)
+            ],
+        },
+    ],
+}
 
 
 def _wipe_catalogue(*, files: bool) -> None:

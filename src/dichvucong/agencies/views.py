@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from . import selectors
 from .forms import DirectoryFilterForm
-from .models import Agency, Level
+from .models import AdministrativeUnit, Agency, Level
 
 GROUP_HEADINGS = {
     Level.PROVINCE.value: _("Provincial agencies"),
@@ -59,3 +59,21 @@ def detail(request, code: str):
         "agencies/detail.html",
         {"agency": agency, "is_active": agency.is_active_on(today), "current": current},
     )
+
+
+@require_GET
+def unit_children(request):
+    """<option>s of the units under a unit, in force today (the address pickers' htmx source).
+
+    The parent's code comes as `parent`, or in the parameter `from` names (htmx sends the
+    changed select under its own name)."""
+    code = request.GET.get("parent")
+    if code is None and request.GET.get("from"):
+        code = request.GET.get(request.GET["from"], "")
+    code = (code or "").strip()
+    units = []
+    if code:
+        parent = AdministrativeUnit.objects.active().filter(code=code).first()
+        if parent is not None:
+            units = selectors.unit_children(unit=parent)
+    return render(request, "agencies/unit_options.html", {"units": units})

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -30,7 +30,7 @@ from dichvucong.accounts.permissions import can
 from dichvucong.core.admin import AuditedModelAdmin
 from dichvucong.core.errors import ServiceError
 
-from . import services
+from . import formdefs, services
 from .backoffice import procedures_announced_unpublished
 from .forms import (
     ComponentForm,
@@ -493,6 +493,16 @@ VERSION_FIELDSETS = [
     ),
     (_("Sources"), {"fields": ["unverified", "sources"]}),
     (
+        _("Application form"),
+        {
+            "fields": ["form", "form_preview"],
+            "description": _(
+                "The form as JSON (see catalog.formdefs); empty: the generic application with "
+                "one file slot per component. Checked when saved."
+            ),
+        },
+    ),
+    (
         _("Publication"),
         {"fields": ["published_at", "published_by", "content_hash"]},
     ),
@@ -502,15 +512,28 @@ VERSION_READONLY = [
     "number",
     "status",
     "readiness",
+    "form_preview",
     "published_at",
     "published_by",
     "content_hash",
 ]
 
 
+class VersionFormDefinitionForm(VersionForm):
+    """The version's fields, and its form definition checked against its components."""
+
+    def clean_form(self):
+        definition = self.cleaned_data.get("form") or {}
+        try:
+            formdefs.validate_definition(definition, self.instance if self.instance.pk else None)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+        return definition
+
+
 @admin.register(ProcedureVersion)
 class ProcedureVersionAdmin(AuditedModelAdmin):
-    form = VersionForm
+    form = VersionFormDefinitionForm
     fieldsets = VERSION_FIELDSETS
     readonly_fields = VERSION_READONLY
     filter_horizontal = ["receiving_agencies"]
@@ -595,6 +618,35 @@ class ProcedureVersionAdmin(AuditedModelAdmin):
                 super().__init__(*args, scope=scope, **kw)
 
         return ScopedForm
+
+    @admin.display(description=_("preview"))
+    def form_preview(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}" target="_blank">{}</a>',
+            reverse("admin:catalog_procedureversion_form_preview", args=[obj.pk]),
+            gettext("See the form as the applicant will (saved version)"),
+        )
+
+    def form_preview_view(self, request, object_id):
+        version = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
+        if not self.has_view_permission(request, version):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "version": version,
+            "title": gettext("Form preview: %(version)s") % {"version": version},
+            "definition": formdefs.definition_for(version),
+            "generic": not version.form,
+            "form": formdefs.form_for_version(version),
+            "file_slots": formdefs.file_slots(version),
+            "allow_template_upload": formdefs.allows_template_upload(version),
+        }
+        return TemplateResponse(
+            request, "admin/catalog/procedureversion/form_preview.html", context
+        )
 
     # --- Rights: a draft in scope is editable; every other version reads only
 
@@ -742,6 +794,11 @@ class ProcedureVersionAdmin(AuditedModelAdmin):
                 "<path:object_id>/publish/",
                 self.admin_site.admin_view(self.publish_view),
                 name="catalog_procedureversion_publish",
+            ),
+            path(
+                "<path:object_id>/form-preview/",
+                self.admin_site.admin_view(self.form_preview_view),
+                name="catalog_procedureversion_form_preview",
             ),
             path(
                 "<path:object_id>/new-draft/",

@@ -29,7 +29,8 @@ Format (`FORMAT`), one item per procedure:
                         "template_sha256": "...", "note": ""}],
         "steps": ["Bước 1: ...", "Bước 2: ..."],
         "unverified": ["fees"],                         # names of keys above not verified
-        "sources": "..."
+        "sources": "...",
+        "form": {"title": "...", "sections": [...]}     # catalog.formdefs; left out if none
       }
     }
 
@@ -51,7 +52,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import SuspiciousFileOperation
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -181,6 +182,8 @@ def version_content(version: ProcedureVersion) -> dict[str, Any]:
         "steps": [step.description for step in version.steps.all()],
         "unverified": sorted(version.unverified or []),
         "sources": version.sources,
+        # Left out when empty (the generic application), so versions without one keep their hash.
+        **({"form": version.form} if version.form else {}),
     }
 
 
@@ -256,6 +259,7 @@ VERSION_KEYS = (
     "steps",
     "unverified",
     "sources",
+    "form",
 )
 # Keys an item may leave out, with the value they then take.
 _VERSION_DEFAULTS: dict[str, Any] = {
@@ -269,6 +273,7 @@ _VERSION_DEFAULTS: dict[str, Any] = {
     "fees": [],
     "unverified": [],
     "sources": "",
+    "form": {},
 }
 
 
@@ -521,7 +526,23 @@ def _version_normalize(
         "unverified": sorted(set(unverified)),
         "sources": reader.text(raw["sources"], at("sources")),
     }
+    form = _form(reader, raw["form"], at("form"), components)
+    if form:
+        version["form"] = form
     return version, templates
+
+
+def _form(reader: _Reader, value: Any, path: Path, components: list[dict[str, Any]]) -> dict:
+    """The form definition as given, if catalog.formdefs accepts it for these components."""
+    from .formdefs import validate_definition  # formdefs builds on this module's models only
+
+    try:
+        validate_definition(value, components=[(c["name"], c["mandatory"]) for c in components])
+    except ValidationError as error:
+        for message in error.messages:
+            reader.error(path, message)
+        return {}
+    return json.loads(json.dumps(value)) if value else {}
 
 
 def _date(reader: _Reader, value: Any, path: Path) -> str | None:

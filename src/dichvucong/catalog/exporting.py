@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 import re
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -133,7 +134,7 @@ def deterministic_zip(entries: Mapping[str, bytes], *, sort: bool = True) -> byt
 @dataclass(frozen=True)
 class Column:
     key: str
-    kind: str  # text, int, bool, list, date, time
+    kind: str  # text, int, bool, list, date, time, json
     help: Any  # a lazy Vietnamese-translated explanation for the README sheet
     required: bool = False
 
@@ -244,6 +245,11 @@ PROCEDURES_SHEET = Sheet(
             gettext_lazy("Names of the values not verified against an official source, “; ”."),
         ),
         Column("sources", "text", gettext_lazy("Sources of the information.")),
+        Column(
+            "form",
+            "json",
+            gettext_lazy("The application form as JSON; empty: the generic application."),
+        ),
     ),
     gettext_lazy("One row per procedure: its codes and the version's single values."),
 )
@@ -371,6 +377,12 @@ def procedure_row(item: dict[str, Any]) -> dict[str, Any]:
         "retention_years": version["retention_years"],
         "unverified": LIST_SEPARATOR.join(version["unverified"]),
         "sources": version["sources"],
+        # Compact: a cell holds at most 32,767 characters.
+        "form": (
+            json.dumps(version["form"], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            if version.get("form")
+            else ""
+        ),
     }
 
 

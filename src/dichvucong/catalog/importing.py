@@ -486,7 +486,7 @@ def _cell_value(value: Any, column: Column) -> Any:
     if value is None:
         if column.required and kind in ("int", "bool"):
             return _MISSING
-        return {"text": "", "list": []}.get(kind)
+        return {"text": "", "list": [], "json": {}}.get(kind)
     if kind == "text":
         if isinstance(value, str):
             return value
@@ -528,6 +528,11 @@ def _cell_value(value: Any, column: Column) -> Any:
             except ValueError as error:
                 raise _CellError(_("must be a date (DD/MM/YYYY or YYYY-MM-DD).")) from error
         return value if isinstance(value, str) else str(value)
+    if kind == "json":
+        try:
+            return json.loads(value) if isinstance(value, str) else value
+        except ValueError as error:
+            raise _CellError(_("must be JSON text.")) from error
     if kind == "time":
         if isinstance(value, datetime.datetime):
             value = value.time()
@@ -893,6 +898,7 @@ def version_apply_content(
             retention_years=content["retention_years"],
             unverified=list(content["unverified"]),
             sources=content["sources"],
+            form=content.get("form", {}),
         )
         components = []
         for component in content["components"]:

@@ -215,6 +215,8 @@ class ProcedureVersion(models.Model):
         _("unverified values"), default=list, blank=True, validators=[validate_unverified]
     )
     sources = models.TextField(_("sources"), blank=True)
+    # The application form the applicant fills (catalog.formdefs); empty: the generic one.
+    form = models.JSONField(_("application form"), default=dict, blank=True)
 
     # Bookkeeping
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

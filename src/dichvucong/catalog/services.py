@@ -85,6 +85,7 @@ VERSION_EDITABLE = frozenset(
         "retention_years",
         "unverified",
         "sources",
+        "form",
     }
 )
 # Copied into a new draft from the version it starts from.
