@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "dichvucong.catalog",
     "dichvucong.dossiers",
     "dichvucong.workflow",
+    "dichvucong.documents",
+    "dichvucong.notifications",
     "dichvucong.api",
     "dichvucong.web",
     "django.contrib.admin",
@@ -277,6 +279,8 @@ CONTENT_SECURITY_POLICY = {
 # --- The portal itself
 DVC_PORTAL_NAME = env("DVC_PORTAL_NAME", default="Cổng dịch vụ công trực tuyến tỉnh Hậu Giang")
 DVC_PORTAL_SHORT_NAME = env("DVC_PORTAL_SHORT_NAME", default="Cổng DVC Hậu Giang")
+# Absolute address of the portal, printed in QR codes and e-mail links (no trailing slash).
+DVC_PUBLIC_URL = env("DVC_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
 DVC_PORTAL_EMBLEM = env("DVC_PORTAL_EMBLEM", default="web/emblem.svg")
 DVC_IT_CONTACT = {
     "name": env("DVC_IT_CONTACT_NAME", default="Sở Thông tin và Truyền thông tỉnh Hậu Giang"),

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("dichvucong.web.urls")),
     path("thu-tuc/", include("dichvucong.catalog.urls")),
     path("co-quan/", include("dichvucong.agencies.urls")),
+    path("giay-to/", include("dichvucong.documents.urls")),
     path("tra-cuu/", include("dichvucong.dossiers.urls")),
     path("api/v1/", include("dichvucong.api.urls")),
     path("tai-khoan/", include("dichvucong.accounts.urls")),

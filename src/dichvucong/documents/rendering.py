@@ -1,0 +1,202 @@
+"""The official forms as HTML (Django templates) and PDF (WeasyPrint), A5.
+
+The forms' wording is fixed by the Circular in Vietnamese, so the templates print Vietnamese
+whatever the reader's interface language; the data comes from the dossier and its rule set.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from dichvucong.catalog.models import Component, Fee
+from dichvucong.catalog.templatetags.catalog_tags import time_text, vnd
+from dichvucong.core.models import OfficialForm, RuleSet
+from dichvucong.dossiers.constants import ResultDelivery
+from dichvucong.dossiers.models import Dossier, DossierHistory, SupplementRequest
+
+from .formatting import date_words, lookup_url, moment_words, qr_svg, rating_url
+from .models import DocumentKind
+
+TEMPLATES = {
+    DocumentKind.RECEIPT: "documents/form_receipt.html",
+    DocumentKind.SUPPLEMENT_REQUEST: "documents/form_supplement_request.html",
+    DocumentKind.REFUSAL: "documents/form_refusal.html",
+}
+
+
+@dataclass(frozen=True)
+class ComponentRow:
+    name: str
+    originals: int | None
+    certified: int | None
+    copies: int | None
+
+
+def _component_row(component: Component) -> ComponentRow:
+    paper = component.paper_form
+    count = component.count
+    return ComponentRow(
+        name=component.name,
+        originals=count
+        if paper in (Component.PaperForm.ORIGINAL, Component.PaperForm.ORIGINAL_OR_CERTIFIED_COPY)
+        else None,
+        certified=count if paper == Component.PaperForm.CERTIFIED_COPY else None,
+        copies=count if paper == Component.PaperForm.COPY else None,
+    )
+
+
+def _circular(rule_set: RuleSet) -> str:
+    """ "Thông tư 03/2025/TT-VPCP", read from the rule set's legal basis."""
+    match = re.search(r"Thông tư\s+\S+", rule_set.legal_basis)
+    return match.group(0).rstrip(";,.") if match else rule_set.name
+
+
+def _filed_components(dossier: Dossier) -> list[Component]:
+    # The components the applicant filed files for; a paper dossier without scans lists the
+    # version's components (the desk checked the papers themselves).
+    filed = (
+        Component.objects.filter(
+            pk__in=dossier.attachments.filter(replaced_at__isnull=True).values("component")
+        )
+        .order_by("position", "id")
+        .only("name", "paper_form", "count")
+    )
+    return list(filed) or list(dossier.version.components.order_by("position", "id"))
+
+
+def _fee_status(dossier: Dossier) -> str:
+    if dossier.fee_amount:
+        text = f"Đã nộp phí, lệ phí: {vnd(dossier.fee_amount)}"
+        if dossier.fee_receipt_number:
+            text += f" (biên lai số {dossier.fee_receipt_number})"
+        return text
+    fees = Fee.objects.filter(version=dossier.version, amount__gt=0)
+    if not fees.exists():
+        return "Không thu phí, lệ phí"
+    return "Chưa nộp phí, lệ phí"
+
+
+def _result_place(dossier: Dossier) -> str:
+    if dossier.result_delivery == ResultDelivery.POST:
+        return f"Nhận qua dịch vụ bưu chính công ích, địa chỉ: {dossier.delivery_address}"
+    if dossier.result_delivery == ResultDelivery.ONLINE:
+        return "Nhận trực tuyến trên Cổng dịch vụ công"
+    desk = dossier.receiving_agency
+    where = desk.desk_name or desk.name
+    if desk.desk_address:
+        where += f", {desk.desk_address}"
+    return f"Nhận trực tiếp tại {where}"
+
+
+def _issuer(dossier: Dossier) -> tuple[str, str]:
+    """The two header lines: the level above, then the desk (Bộ phận Một cửa / Trung tâm)."""
+    agency = dossier.receiving_agency
+    parent = agency.parent.name if agency.parent_id else agency.name
+    return parent, agency.desk_name or agency.name
+
+
+def _place(dossier: Dossier) -> str:
+    unit = dossier.receiving_agency.unit
+    return unit.name if unit is not None else ""
+
+
+def _last_history(dossier: Dossier, transition: str) -> DossierHistory | None:
+    return (
+        DossierHistory.objects.filter(dossier=dossier, transition=transition)
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def form_context(
+    *,
+    dossier: Dossier,
+    kind: str,
+    form: OfficialForm,
+    supplement_request: SupplementRequest | None,
+) -> dict[str, Any]:
+    issuer_above, issuer = _issuer(dossier)
+    context: dict[str, Any] = {
+        "dossier": dossier,
+        "form": form,
+        "circular": _circular(form.rule_set),
+        "issuer_above": issuer_above,
+        "issuer": issuer,
+        "place": _place(dossier),
+        "applicant": {
+            "name": dossier.submitter_name or dossier.owner_name,
+            "address": dossier.submitter_address or dossier.owner_address,
+            "phone": dossier.submitter_phone or dossier.owner_phone,
+            "email": dossier.submitter_email or dossier.owner_email,
+            "id_number": dossier.submitter_id_number or dossier.owner_id_number,
+        },
+        # The owner is printed apart only when someone else filed for them.
+        "owner_differs": bool(dossier.owner_name)
+        and dossier.owner_name != (dossier.submitter_name or dossier.owner_name),
+        "request": dossier.summary or dossier.version.name,
+        "qr_codes": [],
+    }
+    if dossier.code:
+        context["qr_codes"].append(
+            {"label": "Tra cứu hồ sơ", "svg": qr_svg(lookup_url(dossier.code))}
+        )
+        rating = rating_url(dossier.code)
+        if rating:
+            context["qr_codes"].append({"label": "Đánh giá", "svg": qr_svg(rating)})
+
+    if kind == DocumentKind.RECEIPT:
+        received = _last_history(dossier, "receive")
+        context.update(
+            officer_name=str(received.actor) if received and received.actor else "",
+            issued_on=date_words(dossier.received_at),
+            components=[_component_row(c) for c in _filed_components(dossier)],
+            sets=dossier.copies,
+            time_limit=time_text(dossier.time_option, form.rule_set.same_day_cutoff)
+            if dossier.time_option
+            else "",
+            received=moment_words(dossier.received_at),
+            due=moment_words(dossier.extended_due_at or dossier.due_at) if dossier.due_at else "",
+            result_place=_result_place(dossier),
+            fee_status=_fee_status(dossier),
+        )
+    elif kind == DocumentKind.SUPPLEMENT_REQUEST:
+        assert supplement_request is not None
+        officer = supplement_request.requested_by
+        desk = supplement_request.agency
+        context.update(
+            issued_on=date_words(supplement_request.requested_at),
+            components=[
+                _component_row(c) for c in supplement_request.components.order_by("position", "id")
+            ],
+            reason=supplement_request.reason,
+            officer_name=str(officer) if officer else "",
+            officer_phone=desk.desk_phone,
+            desk_name=desk.desk_name or desk.name,
+        )
+    else:
+        refused = _last_history(dossier, "refuse")
+        officer = refused.actor if refused else None
+        context.update(
+            issued_on=date_words(refused.at) if refused else "",
+            reason=dossier.refusal_reason,
+            officer_name=str(officer) if officer else "",
+        )
+    return context
+
+
+def render_html(context: dict[str, Any], kind: str) -> str:
+    with translation.override("vi"):
+        return render_to_string(TEMPLATES[DocumentKind(kind)], context)
+
+
+def html_to_pdf(html: str) -> bytes:
+    # Imported here: WeasyPrint loads Pango at import, which only the PDF path needs.
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()

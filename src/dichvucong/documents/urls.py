@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "documents"
+
+urlpatterns = [
+    # Before receipt a dossier has no code yet (a refusal, a supplement request): by its id.
+    path("ho-so/<int:pk>/<slug:kind>.pdf", views.dossier_document, name="dossier-document-by-id"),
+    path("<str:code>/<slug:kind>.pdf", views.dossier_document, name="dossier-document"),
+]
