@@ -1,0 +1,152 @@
+"""Reads for the one-stop desk: the queue of submitted dossiers and one dossier, scoped to the
+agencies where the officer works at the desk now (Bộ phận Một cửa)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from dichvucong.accounts.models import Membership
+from dichvucong.agencies.models import Agency
+from dichvucong.catalog.models import ProcedureVersion, VersionStatus
+from dichvucong.core.constants import LEGAL_TIMEZONE
+
+from ..constants import DossierStatus
+from ..models import Dossier
+
+QUEUE_PAGE_SIZE = 25
+QUEUE_FIELDS = (
+    "pk",
+    "code",
+    "status",
+    "channel",
+    "submitted_at",
+    "owner_name",
+    "owner_id_number",
+    "version__name",
+    "receiving_agency__name",
+)
+
+
+def desk_agency_ids(*, user: Any) -> frozenset[int]:
+    """The agencies where the user is a one-stop officer now (memberships in force)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    return frozenset(
+        agency_id
+        for agency_id, role in user.active_roles()
+        if role == Membership.Role.ONE_STOP_OFFICER
+    )
+
+
+def desk_agencies(*, user: Any) -> QuerySet[Agency]:
+    return Agency.objects.filter(pk__in=desk_agency_ids(user=user)).order_by("name")
+
+
+def desk_versions(*, agency_ids: frozenset[int]) -> QuerySet[ProcedureVersion]:
+    """Published versions the desks receive: the procedure filter and the paper-dossier form."""
+    return (
+        ProcedureVersion.objects.filter(
+            status=VersionStatus.PUBLISHED, receiving_agencies__in=agency_ids
+        )
+        .distinct()
+        .only("pk", "name")
+        .order_by("name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    dossiers: list[Dossier]
+    next_cursor: str | None
+
+
+def _cursor(dossier: Dossier) -> str:
+    return f"{dossier.submitted_at.timestamp():.6f}_{dossier.pk}"
+
+
+def _parse_cursor(cursor: str | None) -> tuple[dt.datetime, int] | None:
+    if not cursor:
+        return None
+    try:
+        stamp, pk = cursor.split("_", 1)
+        return dt.datetime.fromtimestamp(float(stamp), tz=dt.UTC), int(pk)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def dossier_queue_for_desk(
+    *,
+    agency_ids: frozenset[int],
+    version_id: int | None = None,
+    channel: str = "",
+    submitted_from: dt.date | None = None,
+    submitted_to: dt.date | None = None,
+    search: str = "",
+    after: str | None = None,
+    page_size: int | None = None,
+) -> QueuePage:
+    """Submitted dossiers waiting at these desks, oldest first, one page (keyset: no count).
+
+    With `search`, every dossier filed at these desks (not drafts) is searched: `search` matches a dossier code or an ID number exactly, or part of the owner's name.
+    Dates are local calendar dates of submission, both ends included.
+    """
+    search = search.strip()
+    # The queue is what waits; a search also finds what the desk already handled (by code).
+    queryset = Dossier.objects.filter(receiving_agency_id__in=agency_ids)
+    if search:
+        queryset = queryset.exclude(status=DossierStatus.DRAFT)
+    else:
+        queryset = queryset.filter(status=DossierStatus.SUBMITTED)
+    if version_id:
+        queryset = queryset.filter(version_id=version_id)
+    if channel:
+        queryset = queryset.filter(channel=channel)
+    if submitted_from:
+        start = dt.datetime.combine(submitted_from, dt.time.min, tzinfo=LEGAL_TIMEZONE)
+        queryset = queryset.filter(submitted_at__gte=start)
+    if submitted_to:
+        end = dt.datetime.combine(
+            submitted_to + dt.timedelta(days=1), dt.time.min, tzinfo=LEGAL_TIMEZONE
+        )
+        queryset = queryset.filter(submitted_at__lt=end)
+    if search:
+        queryset = queryset.filter(
+            Q(code=search.upper())
+            | Q(owner_id_number=search)
+            | Q(submitter_id_number=search)
+            | Q(owner_name__icontains=search)
+        )
+    page_size = page_size or QUEUE_PAGE_SIZE
+    position = _parse_cursor(after)
+    if position is not None:
+        at, pk = position
+        queryset = queryset.filter(Q(submitted_at__gt=at) | Q(submitted_at=at, pk__gt=pk))
+    rows = list(
+        queryset.select_related("version", "receiving_agency")
+        .only(*QUEUE_FIELDS)
+        .order_by("submitted_at", "pk")[: page_size + 1]
+    )
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    return QueuePage(dossiers=rows, next_cursor=_cursor(rows[-1]) if more and rows else None)
+
+
+def dossier_get_for_desk(*, user: Any, pk: int) -> Dossier:
+    """A dossier filed at one of the officer's desks (not a draft); DoesNotExist otherwise."""
+    return (
+        Dossier.objects.filter(receiving_agency_id__in=desk_agency_ids(user=user))
+        .exclude(status=DossierStatus.DRAFT)
+        .select_related(
+            "version",
+            "version__competent_agency",
+            "receiving_agency",
+            "processing_agency",
+            "rule_set",
+            "time_option",
+        )
+        .get(pk=pk)
+    )
