@@ -271,3 +271,23 @@ def test_malformed_and_unknown_codes_count_against_the_rate(client, dossier, low
         client.get(url(code))
 
     assert client.get(url(dossier.code)).status_code == 429
+
+
+def test_the_schema_documents_the_lookup_with_examples():
+    from pathlib import Path
+
+    import yaml
+
+    schema = yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "docs/api/openapi.yaml").read_text()
+    )
+    operation = schema["paths"]["/api/v1/dossiers/{code}/status/"]["get"]
+
+    assert set(operation["responses"]) == {"200", "400", "404", "429"}
+    for response in operation["responses"].values():
+        assert response["content"]["application/json"]["examples"]
+    example = next(
+        iter(operation["responses"]["200"]["content"]["application/json"]["examples"].values())
+    )
+    assert set(example["value"]) == TOP_KEYS
+    assert operation["parameters"][0]["schema"]["pattern"]

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from dichvucong.catalog.api.serializers import ErrorSerializer
 
-from ..selectors.public import CODE_EXAMPLE, MalformedCode, dossier_public_status
+from ..selectors.public import CODE_EXAMPLE, CODE_PATTERN, MalformedCode, dossier_public_status
 from .serializers import PublicStatusSerializer, public_status_data
 from .throttling import LookupRateThrottle
 
@@ -84,15 +84,19 @@ class DossierPublicStatusView(APIView):
                 "code",
                 OpenApiTypes.STR,
                 OpenApiParameter.PATH,
+                pattern=CODE_PATTERN.pattern,
                 description=(
-                    "Mã hồ sơ: <mã định danh cơ quan tiếp nhận>-<YYMMDD>-<số thứ tự>, "
-                    "khớp ^[0-9A-Z.]{1,35}-\\d{6}-\\d{4,7}$."
+                    "Mã hồ sơ: <mã định danh cơ quan tiếp nhận>-<YYMMDD>-<số thứ tự>; "
+                    "chữ thường được đọc thành chữ hoa."
                 ),
                 examples=[OpenApiExample("Mã hồ sơ", value=CODE_EXAMPLE)],
             )
         ],
         responses={
-            200: PublicStatusSerializer,
+            200: OpenApiResponse(
+                response=PublicStatusSerializer,
+                description="Tình trạng công khai của hồ sơ (không có thông tin cá nhân).",
+            ),
             400: OpenApiResponse(
                 response=ErrorSerializer,
                 description="Mã hồ sơ sai định dạng.",
