@@ -295,3 +295,39 @@ def test_the_exchange_format_carries_the_form_and_refuses_a_bad_one(version, vie
     assert normalized is None
     assert [path for path, _message in errors] == [("version", "form")] * 2
     assert "không có ô tải tệp" in errors[0][1]
+
+
+# --- The demo's forms --------------------------------------------------------------------------
+
+
+def test_demo_forms_follow_their_declaration_forms_and_are_marked_unverified(vietnamese):
+    from dichvucong.agencies import demo as agencies_demo
+    from dichvucong.catalog import demo as catalog_demo
+    from dichvucong.catalog.models import ProcedureVersion, VersionStatus
+
+    agencies_demo.load()
+    catalog_demo.load()
+    published = ProcedureVersion.objects.filter(status=VersionStatus.PUBLISHED)
+    with_form = {v.name: v for v in published if v.form}
+    assert {
+        "Đăng ký khai sinh",
+        "Đăng ký khai tử",
+        "Đăng ký kết hôn",
+        "Đăng ký thường trú",
+        "Đăng ký thành lập hộ kinh doanh",
+    } <= set(with_form)
+    for version in with_form.values():
+        formdefs.validate_definition(version.form, version)
+        assert "form" in version.unverified
+        assert len(formdefs.file_slots(version)) == version.components.count()
+
+    khai_sinh = with_form["Đăng ký khai sinh"]
+    assert khai_sinh.form["title"] == "Tờ khai đăng ký khai sinh"
+    form = formdefs.form_for_version(khai_sinh)
+    for name in ("nyc_ho_ten", "ks_gioi_tinh", "ks_ngay_sinh", "ks_que_quan", "me_quoc_tich"):
+        assert name in form.fields
+    # The applicant's address offers the demo province's units.
+    assert "Hậu Giang" in str(form["nyc_noi_cu_tru"])
+    # A procedure without its own form gets the generic application.
+    generic = next(v for v in published if not v.form)
+    assert "noi_dung" in formdefs.form_for_version(generic).fields
