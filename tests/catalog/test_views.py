@@ -283,11 +283,14 @@ def test_same_day_without_its_own_cutoff_follows_the_rule_set(client, birth):
     assert "nếu nhận sau 15 giờ 00" in html  # the seeded rule sets say 15:00
 
 
-def test_online_button_leads_to_login_and_back(client, birth):
+def test_online_button_leads_to_the_start_page_through_login(client, birth):
     html = main_of(client.get(detail_url(birth)))
-    login = reverse("account_login")
-    assert f'href="{login}?next=/thu-tuc/1.001193.000.00.00.T98/"' in html
+    start = reverse("web:dossier-start", args=[birth.procedure.local_code])
+    assert f'href="{start}"' in html
     assert ">Nộp hồ sơ trực tuyến</a>" in html
+    response = client.get(start)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 @pytest.mark.parametrize(
@@ -302,11 +305,11 @@ def test_online_button_only_for_levels_3_and_4(client, level, button):
     assert kind in html
 
 
-def test_signed_in_applicant_is_told_online_filing_is_not_open_yet(client, birth):
+def test_signed_in_applicant_gets_the_online_button(client, birth):
     client.force_login(UserFactory(applicant=True))
     html = main_of(client.get(detail_url(birth)))
-    assert ">Nộp hồ sơ trực tuyến</a>" not in html
-    assert "nộp hồ sơ tại một trong các nơi tiếp nhận dưới đây" in html
+    start = reverse("web:dossier-start", args=[birth.procedure.local_code])
+    assert f'href="{start}">Nộp hồ sơ trực tuyến</a>' in html
 
 
 def test_unknown_or_unpublished_code_is_404(client):

@@ -1,0 +1,404 @@
+"""The applicant's pages: start a dossier, fill it, attach files, review, submit, follow it.
+
+Thin: each view parses the request, finds the applicant's own dossier (404 for anyone else's),
+calls one service and shapes the answer. Refusals come back as ServiceError messages.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dichvucong.accounts.permissions import can
+from dichvucong.catalog import formdefs
+from dichvucong.catalog.models import OnlineLevel
+from dichvucong.catalog.selectors import procedure_get_public
+from dichvucong.core.audit import log_access
+from dichvucong.core.errors import ServiceError
+from dichvucong.dossiers import services
+from dichvucong.dossiers.constants import DossierStatus
+from dichvucong.dossiers.models import Attachment, Dossier
+from dichvucong.dossiers.selectors.applicant import (
+    dossier_get_for_applicant,
+    dossier_list_for_applicant,
+)
+from dichvucong.workflow.applicant import dossier_problems, dossier_resubmit, dossier_submit
+
+from .forms import DeliveryForm, DeskForm, OwnerForm, UploadForm
+
+
+def _own(request, pk: int) -> Dossier:
+    try:
+        return dossier_get_for_applicant(user=request.user, pk=pk)
+    except Dossier.DoesNotExist:
+        raise Http404(_("You have no dossier with this number.")) from None
+
+
+def _editable_draft(request, pk: int) -> Dossier:
+    dossier = _own(request, pk)
+    if dossier.status != DossierStatus.DRAFT:
+        raise Http404(_("This dossier has been submitted and can no longer be changed."))
+    return dossier
+
+
+def _open_supplement(dossier: Dossier):
+    if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED:
+        return None
+    return (
+        dossier.supplement_requests.filter(resolved_at__isnull=True)
+        .prefetch_related("components")
+        .last()
+    )
+
+
+def default_desk(agencies, user):
+    """The desk of the applicant's commune when their address names its unit, else the first."""
+    address = (user.address or "").casefold()
+    for agency in agencies:
+        if agency.unit_id and agency.unit.name.casefold() in address:
+            return agency
+    return agencies[0] if agencies else None
+
+
+@login_required
+@require_GET
+def dossier_list(request):
+    dossiers = dossier_list_for_applicant(user=request.user)
+    return render(request, "web/applicant/list.html", {"dossiers": dossiers})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_start(request, local_code: str):
+    version = procedure_get_public(local_code=local_code)
+    if version is None or not version.accepts_online_dossiers:
+        raise Http404(_("This procedure cannot be submitted online."))
+    agencies = list(
+        version.receiving_agencies.filter(receives_dossiers=True).select_related("unit")
+    )
+    if request.method == "POST":
+        form = DeskForm(request.POST, agencies=version.receiving_agencies.all())
+        if form.is_valid():
+            try:
+                dossier = services.dossier_create_draft(
+                    version=version,
+                    receiving_agency=form.cleaned_data["receiving_agency"],
+                    actor=request.user,
+                )
+            except ServiceError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Your draft is saved. You can come back to it later."))
+                return redirect("web:dossier-form", pk=dossier.pk)
+    else:
+        desk = default_desk(agencies, request.user)
+        form = DeskForm(
+            initial={"receiving_agency": desk.pk if desk else None},
+            agencies=version.receiving_agencies.all(),
+        )
+    return render(
+        request, "web/applicant/start.html", {"version": version, "form": form, "desks": agencies}
+    )
+
+
+def _sections(form):
+    return [(title, [form[name] for name in names]) for title, names in form.sections]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_form(request, pk: int):
+    dossier = _editable_draft(request, pk)
+    version = dossier.version
+    owner_initial = {
+        "on_behalf": dossier.owner_account_id != request.user.pk,
+        **{name: getattr(dossier, name) for name in OwnerForm.base_fields if name != "on_behalf"},
+    }
+    if request.method == "POST":
+        form = formdefs.form_for_version(version, data=request.POST)
+        owner_form = OwnerForm(request.POST, prefix="owner")
+        if form.is_valid() and owner_form.is_valid():
+            owner = dict(owner_form.cleaned_data)
+            on_behalf = owner.pop("on_behalf")
+            if not on_behalf:
+                user = request.user
+                owner = {
+                    "owner_kind": user.kind,
+                    "owner_name": user.full_name,
+                    "owner_id_number": user.id_number,
+                    "owner_phone": user.phone,
+                    "owner_address": user.address,
+                }
+            try:
+                services.dossier_answers_update(
+                    dossier=dossier,
+                    actor=request.user,
+                    answers=formdefs.answers_to_json(form),
+                    owner=owner,
+                )
+            except ServiceError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Your answers are saved."))
+                return redirect("web:dossier-files", pk=dossier.pk)
+    else:
+        form = formdefs.form_for_version(version, initial=dossier.answers)
+        owner_form = OwnerForm(initial=owner_initial, prefix="owner")
+    return render(
+        request,
+        "web/applicant/form.html",
+        {
+            "dossier": dossier,
+            "form": form,
+            "sections": _sections(form),
+            "owner_form": owner_form,
+            "step": "form",
+        },
+    )
+
+
+def _slots(dossier: Dossier, editable_components: set[int] | None = None):
+    """Each file slot with its current files (and whether the applicant may change it now)."""
+    current: dict[int | None, list[Attachment]] = {}
+    for attachment in dossier.attachments.filter(replaced_at__isnull=True):
+        current.setdefault(attachment.component_id, []).append(attachment)
+    slots = []
+    for component, label, required in formdefs.file_slots(dossier.version):
+        slots.append(
+            {
+                "component": component,
+                "label": label,
+                "required": required,
+                "files": current.get(component.pk, []),
+                "editable": editable_components is None or component.pk in editable_components,
+            }
+        )
+    return slots, current.get(None, [])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_files(request, pk: int):
+    dossier = _own(request, pk)
+    request_open = _open_supplement(dossier)
+    if dossier.status != DossierStatus.DRAFT and request_open is None:
+        raise Http404(_("This dossier has been submitted and can no longer be changed."))
+    editable = (
+        {component.pk for component in request_open.components.all()} if request_open else None
+    )
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            key = form.cleaned_data["component"]
+            component = None
+            if key != "template":
+                component = dossier.version.components.filter(
+                    pk=key if key.isdigit() else 0
+                ).first()
+                if component is None:
+                    raise Http404(_("This component is not part of the procedure."))
+            uploads = request.FILES.getlist("upload")
+            try:
+                for upload in uploads:
+                    services.attachment_add(
+                        dossier=dossier, component=component, upload=upload, actor=request.user
+                    )
+            except ServiceError as error:
+                messages.error(
+                    request,
+                    _("“%(name)s” was not attached: %(reason)s")
+                    % {"name": services.display_name(upload.name or ""), "reason": error.message},
+                )
+            else:
+                messages.success(request, _("The file is attached."))
+        else:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+        # Post/redirect/get: the upload script follows the redirect to show the result.
+        return redirect("web:dossier-files", pk=dossier.pk)
+    slots, template_files = _slots(dossier, editable)
+    return render(
+        request,
+        "web/applicant/files.html",
+        {
+            "dossier": dossier,
+            "slots": slots,
+            "template_files": template_files,
+            "allows_template": formdefs.allows_template_upload(dossier.version)
+            and request_open is None,
+            "supplement": request_open,
+            "max_file_bytes": services.max_file_bytes(),
+            "max_dossier_bytes": services.max_dossier_bytes(),
+            "step": "files",
+        },
+    )
+
+
+@login_required
+@require_POST
+def dossier_file_remove(request, pk: int, attachment_pk: int):
+    dossier = _own(request, pk)
+    attachment = dossier.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404
+    try:
+        services.attachment_remove(attachment=attachment, actor=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The file is removed."))
+    return redirect("web:dossier-files", pk=dossier.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_delivery(request, pk: int):
+    dossier = _editable_draft(request, pk)
+    full_online = dossier.version.online_level >= OnlineLevel.FULL
+    if request.method == "POST":
+        form = DeliveryForm(request.POST, full_online=full_online)
+        if form.is_valid():
+            try:
+                services.dossier_result_delivery_set(
+                    dossier=dossier,
+                    actor=request.user,
+                    delivery=form.cleaned_data["delivery"],
+                    address=form.cleaned_data["address"],
+                )
+            except ServiceError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                return redirect("web:dossier-review", pk=dossier.pk)
+    else:
+        form = DeliveryForm(
+            initial={"delivery": dossier.result_delivery, "address": dossier.delivery_address},
+            full_online=full_online,
+        )
+    return render(
+        request,
+        "web/applicant/delivery.html",
+        {"dossier": dossier, "form": form, "step": "delivery"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_review(request, pk: int):
+    dossier = _editable_draft(request, pk)
+    if request.method == "POST":
+        try:
+            dossier_submit(dossier=dossier, actor=request.user)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            return redirect("web:dossier-submitted", pk=dossier.pk)
+    slots, template_files = _slots(dossier)
+    return render(
+        request,
+        "web/applicant/review.html",
+        {
+            "dossier": dossier,
+            "answers": formdefs.answers_display(dossier.version, dossier.answers),
+            "slots": slots,
+            "template_files": template_files,
+            "problems": dossier_problems(dossier),
+            "step": "review",
+        },
+    )
+
+
+@login_required
+@require_GET
+def dossier_submitted(request, pk: int):
+    dossier = _own(request, pk)
+    if dossier.status == DossierStatus.DRAFT:
+        return redirect("web:dossier-review", pk=dossier.pk)
+    return render(request, "web/applicant/submitted.html", {"dossier": dossier})
+
+
+@login_required
+@require_GET
+def dossier_detail(request, pk: int):
+    dossier = _own(request, pk)
+    slots, template_files = _slots(dossier)
+    return render(
+        request,
+        "web/applicant/detail.html",
+        {
+            "dossier": dossier,
+            "history": dossier.history.select_related("agency"),
+            "answers": formdefs.answers_display(dossier.version, dossier.answers),
+            "slots": slots,
+            "template_files": template_files,
+            "supplement": _open_supplement(dossier),
+        },
+    )
+
+
+@login_required
+@require_POST
+def dossier_delete(request, pk: int):
+    dossier = _own(request, pk)
+    try:
+        services.dossier_delete_draft(dossier=dossier, actor=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("web:dossier-detail", pk=dossier.pk)
+    messages.success(request, _("The draft is deleted."))
+    return redirect("web:dossier-list")
+
+
+@login_required
+@require_POST
+def dossier_resubmit_view(request, pk: int):
+    dossier = _own(request, pk)
+    try:
+        dossier_resubmit(dossier=dossier, actor=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("web:dossier-files", pk=dossier.pk)
+    messages.success(request, _("Your supplemented dossier is sent to the desk."))
+    return redirect("web:dossier-detail", pk=dossier.pk)
+
+
+def may_download(user, dossier: Dossier) -> bool:
+    """The dossier's applicant, or an officer who may view dossiers of its receiving or
+    processing agency (not drafts: the desk has nothing to see yet)."""
+    if user.pk in (dossier.owner_account_id, dossier.submitter_account_id):
+        return True
+    if dossier.status == DossierStatus.DRAFT:
+        return False
+    agencies = [dossier.receiving_agency, dossier.processing_agency]
+    return any(agency is not None and can(user, "dossier.view", agency) for agency in agencies)
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk: int):
+    """A dossier's file, through the permission check (there is no public media URL)."""
+    attachment = (
+        Attachment.objects.select_related("dossier__receiving_agency", "dossier__processing_agency")
+        .filter(pk=pk)
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    if not may_download(request.user, attachment.dossier):
+        # Whether the file exists is not told to someone who may not see it.
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("This file is not available.")) from None
+    log_access(action="attachment.download", instance=attachment)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
