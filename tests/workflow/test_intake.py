@@ -349,3 +349,42 @@ def test_paper_dossier_needs_an_officer_of_the_desk(desk):
     with pytest.raises(ActorNotAllowed):
         _file(desk, actor=stranger)
     assert _nothing_written()
+
+
+# --- the demo, from draft to received through the services
+
+
+@pytest.mark.django_db
+def test_a_demo_dossier_goes_from_draft_to_received():
+    import io
+
+    from django.core.management import call_command
+
+    from dichvucong.accounts.models import User
+    from dichvucong.agencies.models import Agency
+    from dichvucong.dossiers.services import attachment_add, dossier_create_draft
+    from dichvucong.workflow.applicant import dossier_submit
+
+    call_command("load_demo", stdout=io.StringIO())
+    desk = Agency.objects.get(code="000.03.21.H30")  # UBND xã Hỏa Lựu
+    applicant = User.objects.get(email="nguyenvanan@demo.haugiang.local")
+    officer = User.objects.get(email="motcua.hoaluu@demo.haugiang.local")
+    version = desk.receives_for.get(status="published", name="Đăng ký khai tử")
+
+    dossier = dossier_create_draft(version=version, receiving_agency=desk, actor=applicant)
+    # The filled declaration attached instead of the online form (S13), then each component.
+    attachment_add(dossier=dossier, component=None, upload=_pdf("to-khai.pdf"), actor=applicant)
+    for component in version.components.filter(mandatory=True):
+        attachment_add(dossier=dossier, component=component, upload=_pdf(), actor=applicant)
+    dossier_submit(dossier=dossier, actor=applicant)
+    dossier = dossier_receive(
+        dossier=dossier, actor=officer, time_option=version.time_options.order_by("-duration")[0]
+    )
+
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.RECEIVED
+    assert dossier.rule_set.dossier_code_regex.match(dossier.code)
+    assert dossier.code.startswith("H30.21.03-")  # the 2025 rule set: QĐ 20 order
+    assert dossier.processing_agency == version.competent_agency
+    assert dossier.due_at > dossier.received_at
+    assert [row.transition for row in dossier.history.all()] == ["submit", "receive"]
