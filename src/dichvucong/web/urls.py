@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("ho-so/", include("dichvucong.web.applicant.urls")),
+    path("mot-cua/", include("dichvucong.web.desk.urls")),
 ]
