@@ -340,3 +340,23 @@ def test_delete_draft_only():
         other = DossierFactory()
         dossier_delete_draft(dossier=other, actor=UserFactory(applicant=True))
     assert Dossier.objects.filter(pk__in=[submitted.pk, other.pk]).count() == 2
+
+
+def test_a_desk_officer_attaches_scans_and_others_may_not():
+    from tests.accounts.factories import MembershipFactory
+
+    dossier = DossierFactory(owner_account=None, submitter_account=None)
+    component = dossier.version.components.first()
+    officer = MembershipFactory(one_stop_officer=True, agency=dossier.receiving_agency).user
+
+    scan = attachment_add(
+        dossier=dossier, component=component, upload=pdf(), actor=officer, digitised=True
+    )
+    assert scan.digitised and scan.uploaded_by == officer
+
+    stranger = MembershipFactory(one_stop_officer=True).user
+    with pytest.raises(NotYourDossier):
+        attachment_add(
+            dossier=dossier, component=component, upload=pdf(), actor=stranger, digitised=True
+        )
+    assert dossier.attachments.count() == 1

@@ -23,6 +23,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dichvucong.accounts.permissions import can
 from dichvucong.agencies.models import Agency
 from dichvucong.catalog.models import Component, OnlineLevel, ProcedureVersion, VersionStatus
 from dichvucong.core.audit import audit_change, snapshot
@@ -288,7 +289,14 @@ def attachment_add(
     The type is judged by the content, never the name; size, total and count limits apply; the
     file is stored under a random name with the checked extension and its SHA-256 kept.
     """
-    if not digitised:
+    if digitised:
+        # A desk officer scanning a paper dossier: the right to receive at its desk.
+        if not can(actor, "dossier.receive", dossier.receiving_agency):
+            raise NotYourDossier(
+                _("You do not have the right to do this for %(agency)s.")
+                % {"agency": dossier.receiving_agency.name}
+            )
+    else:
         _check_applicant(dossier, actor)
     size = upload.size
     if not size:
