@@ -274,3 +274,45 @@ def test_an_officer_cannot_see_a_draft(client):
     ).user
     client.force_login(officer)
     assert _download(client, draft_file).status_code == 404
+
+
+def test_fix_the_requested_component_and_resubmit(client, applicant):
+    from django.utils import timezone
+
+    from dichvucong.dossiers.models import SupplementRequest
+
+    dossier = DossierFactory(supplement_requested=True, applicant=applicant)
+    first, second = dossier.version.components.all()[:2]
+    old = AttachmentFactory(dossier=dossier, component=first)
+    AttachmentFactory(dossier=dossier, component=second)
+    request = SupplementRequest.objects.create(
+        dossier=dossier,
+        stage=SupplementRequest.Stage.INTAKE,
+        agency=dossier.receiving_agency,
+        reason="Bản scan mờ.",
+        requested_at=timezone.now(),
+    )
+    request.components.set([first])
+    files_url = reverse("web:dossier-files", args=[dossier.pk])
+
+    # The other component cannot be changed.
+    client.post(
+        files_url, {"component": second.pk, "upload": SimpleUploadedFile("x.pdf", PDF_BYTES)}
+    )
+    assert dossier.attachments.filter(component=second).count() == 1
+
+    client.post(reverse("web:dossier-file-remove", args=[dossier.pk, old.pk]))
+    client.post(
+        files_url, {"component": first.pk, "upload": SimpleUploadedFile("moi.pdf", PDF_BYTES)}
+    )
+    response = client.post(reverse("web:dossier-resubmit", args=[dossier.pk]))
+
+    assert response["Location"] == reverse("web:dossier-detail", args=[dossier.pk])
+    dossier.refresh_from_db()
+    request.refresh_from_db()
+    assert dossier.status == DossierStatus.SUBMITTED
+    assert request.resolved_at is not None
+    assert (
+        dossier.attachments.get(component=first, replaced_at__isnull=True).original_name
+        == "moi.pdf"
+    )
