@@ -360,3 +360,24 @@ def test_a_desk_officer_attaches_scans_and_others_may_not():
             dossier=dossier, component=component, upload=pdf(), actor=stranger, digitised=True
         )
     assert dossier.attachments.count() == 1
+
+
+def test_a_filled_template_only_when_the_form_allows_it():
+    dossier = DossierFactory()
+    with pytest.raises(ServiceError) as caught:
+        attachment_add(dossier=dossier, component=None, upload=pdf(), actor=dossier.owner_account)
+    assert caught.value.code == "no_template"
+
+    allowing = DossierFactory(
+        version__form={
+            "title": "Tờ khai",
+            "allow_template_upload": True,
+            "sections": [
+                {"title": "A", "fields": [{"name": "ho_ten", "type": "text", "label": "Họ tên"}]}
+            ],
+        }
+    )
+    template = attachment_add(
+        dossier=allowing, component=None, upload=pdf(), actor=allowing.owner_account
+    )
+    assert template.component is None

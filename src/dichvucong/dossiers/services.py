@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dichvucong.accounts.permissions import can
 from dichvucong.agencies.models import Agency
+from dichvucong.catalog import formdefs
 from dichvucong.catalog.models import Component, OnlineLevel, ProcedureVersion, VersionStatus
 from dichvucong.core.audit import audit_change, snapshot
 from dichvucong.core.errors import ServiceError
@@ -110,8 +111,6 @@ def dossier_create_draft(
             field="receiving_agency",
             code="wrong_desk",
         )
-    from dichvucong.catalog.formdefs import prefill_from_user
-
     party = {
         "name": actor.full_name,
         "id_number": actor.id_number,
@@ -127,7 +126,7 @@ def dossier_create_draft(
             owner_tax_code=actor.tax_code,
             owner_account=actor,
             submitter_account=actor,
-            answers=prefill_from_user(version, actor) or {},
+            answers=formdefs.prefill_from_user(version, actor) or {},
             **{f"owner_{key}": value for key, value in party.items()},
             **{f"submitter_{key}": value for key, value in party.items()},
         )
@@ -267,6 +266,12 @@ def _requested_components(dossier: Dossier) -> set[int] | None:
 def _check_component_allowed(dossier: Dossier, component: Component | None) -> None:
     if component is not None and component.version_id != dossier.version_id:
         raise ServiceError(_("This component is not part of the procedure."), field="component")
+    if component is None and not formdefs.allows_template_upload(dossier.version):
+        raise ServiceError(
+            _("This procedure takes the online form, not a filled template."),
+            field="component",
+            code="no_template",
+        )
     allowed = _requested_components(dossier)
     if allowed is not None and (component is None or component.pk not in allowed):
         raise ServiceError(
