@@ -1,5 +1,6 @@
 """Seeds the benchmark database fast: units, agencies, sectors, fields, 2,000 procedures with
-their published versions and parts, loaded with PostgreSQL's COPY.
+their published versions and parts, and 1,000,000 dossiers received over three years with their
+history rows, loaded with PostgreSQL's COPY.
 
 Run by bench/harness.py as `python bench/seed.py` with DATABASE_URL pointing at the (migrated,
 empty) benchmark database; prints one JSON line describing what it loaded (Seeded).
@@ -40,6 +41,11 @@ class Seeded:
     field_codes: list[str] = field(default_factory=list)
     sector_codes: list[str] = field(default_factory=list)
     seconds: dict = field(default_factory=dict)
+    # The public lookup's data: dossiers with their history, and a sample of their codes.
+    dossiers: int = 0
+    history_rows: int = 0
+    dossier_parts: dict = field(default_factory=dict)
+    lookup_codes: list[str] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, text: str) -> Seeded:
@@ -77,6 +83,305 @@ def _secondary_indexes(connection, tables: list[str]) -> list[tuple[str, str]]:
             [tables],
         )
         return list(cursor.fetchall())
+
+
+# --- Dossiers: 1,000,000 over three years, with their history rows (the public lookup) -------
+
+DOSSIERS = 1_000_000
+# Received on the working days of three years before the catalogue's date (seed's `today`).
+DOSSIER_YEARS = 3
+# Every LOOKUP_EVERY-th code goes into the lookup scenario's rotation.
+LOOKUP_EVERY = 200
+LOCAL_OFFSET = 7 * 3600  # Asia/Ho_Chi_Minh has no daylight saving time
+
+OWNER_FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Đặng", "Bùi"]
+OWNER_MIDDLE = ["Văn", "Thị", "Minh", "Ngọc", "Hữu", "Thanh", "Quốc", "Kim"]
+OWNER_GIVEN = ["An", "Bình", "Cường", "Dung", "Hà", "Hải", "Hoa", "Hùng", "Lan", "Long", "Mai"]
+
+
+def _table_constraints(connection, table: str) -> list[tuple[str, str]]:
+    """(name, definition) of a table's foreign-key, unique and check constraints."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.conname, pg_get_constraintdef(c.oid)
+            FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+            WHERE t.relname = %s AND c.contype IN ('f', 'u', 'c')
+            ORDER BY c.conname
+            """,
+            [table],
+        )
+        return list(cursor.fetchall())
+
+
+def _columns_and_rest(model, given: list[str]) -> tuple[list[str], str]:
+    """The columns a COPY gives, and the constant text of the model's other columns.
+
+    The generators below write the columns they know; any column another migration adds later
+    gets the model field's default (or NULL), so the seed keeps loading.
+    """
+    import json as _json
+
+    rest_columns, rest_values = [], []
+    for f in model._meta.concrete_fields:
+        if f.column in given:
+            continue
+        value = f.get_default() if f.has_default() else None
+        if value is None:
+            if not f.null:
+                value = ""
+            text = "\\N" if value is None else str(value)
+        elif isinstance(value, bool):
+            text = "t" if value else "f"
+        elif isinstance(value, (dict, list)):
+            text = _json.dumps(value)
+        else:
+            text = str(value)
+        rest_columns.append(f.column)
+        rest_values.append(text)
+    suffix = ("\t" + "\t".join(rest_values)) if rest_values else ""
+    return given + rest_columns, suffix
+
+
+def seed_dossiers(connection, *, today, agencies, versions, through, time_options) -> dict:
+    """COPYs DOSSIERS dossiers and their history; returns counts, timings and lookup codes.
+
+    Constraints and secondary indexes of the two tables are dropped before the load and made
+    again after it (one pass each instead of a check or an index insert per row).
+    """
+    import datetime as dt
+
+    from django.core.management.color import no_style
+    from django.db import transaction
+
+    from dichvucong.core.models import RuleSet
+    from dichvucong.dossiers.models import Dossier, DossierHistory
+
+    rng = random.Random(93)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    published = {v.pk for v in versions if v.status == "published"}
+    versions_by_agency: dict[int, list[int]] = {}
+    for row in through:
+        if row.procedureversion_id in published:
+            versions_by_agency.setdefault(row.agency_id, []).append(row.procedureversion_id)
+    first_option: dict[int, tuple[int, int]] = {}
+    for option in time_options:
+        if option.position == 0:
+            first_option[option.version_id] = (option.pk, option.duration)
+    by_pk = {a.pk: a for a in agencies}
+    filing = [by_pk[pk] for pk in sorted(versions_by_agency)]
+    # Busier desks at districts and departments than at communes.
+    weight = {a.pk: {"province": 3.0, "district": 4.0}.get(a.level, 1.0) for a in filing}
+    rule_sets = list(RuleSet.objects.order_by("effective_from").values_list("pk", "effective_from"))
+
+    epoch_day = dt.date(1970, 1, 1)
+    end = today
+    start = dt.date(end.year - DOSSIER_YEARS, end.month, end.day)
+    days = [
+        start + dt.timedelta(days=n)
+        for n in range((end - start).days)
+        if (start + dt.timedelta(days=n)).weekday() < 5
+    ]
+    now_ts = ((end - epoch_day).days * 86400) + 8 * 3600 - LOCAL_OFFSET
+    # How many each desk receives each working day: around its weighted mean, then nudged at
+    # random until the total is exactly DOSSIERS (so the three years are filled to the end).
+    per_day_mean = DOSSIERS / (len(days) * sum(weight.values()))
+    counts = [
+        [int(per_day_mean * weight[a.pk] * (0.5 + rng.random()) + rng.random()) for a in filing]
+        for _day in days
+    ]
+    surplus = sum(map(sum, counts)) - DOSSIERS
+    while surplus:
+        row, column = rng.randrange(len(days)), rng.randrange(len(filing))
+        if surplus > 0 and counts[row][column]:
+            counts[row][column] -= 1
+            surplus -= 1
+        elif surplus < 0:
+            counts[row][column] += 1
+            surplus += 1
+
+    day_text: dict[int, str] = {}
+
+    def ts(seconds: int) -> str:
+        day, rem = divmod(seconds, 86400)
+        text = day_text.get(day)
+        if text is None:
+            text = day_text[day] = (epoch_day + dt.timedelta(days=day)).isoformat()
+        return f"{text} {rem // 3600:02d}:{rem // 60 % 60:02d}:{rem % 60:02d}+00"
+
+    dossier_given = [
+        "id", "code", "version_id", "rule_set_id", "status", "channel", "receiving_agency_id",
+        "processing_agency_id", "owner_kind", "owner_name", "owner_id_number", "owner_tax_code",
+        "owner_phone", "owner_email", "owner_address", "submitter_name", "submitter_id_number",
+        "submitter_phone", "submitter_email", "submitter_address", "answers", "summary",
+        "copies", "result_delivery", "delivery_address", "created_at", "updated_at",
+        "submitted_at", "received_at", "time_option_id", "due_at", "extended_due_at",
+        "finished_at", "returned_at", "register_book", "register_line", "fee_receipt_number",
+        "intake_supplement_count", "refusal_reason",
+    ]  # fmt: skip
+    history_given = [
+        "id", "dossier_id", "at", "transition", "from_status", "to_status", "actor_id",
+        "actor_label", "agency_id", "note",
+    ]  # fmt: skip
+    dossier_columns, dossier_rest = _columns_and_rest(Dossier, dossier_given)
+    history_columns, history_rest = _columns_and_rest(DossierHistory, history_given)
+
+    dossier_lines: list[str] = []
+    history_lines: list[str] = []
+    lookup_codes: list[str] = []
+    status_counts: dict[str, int] = {}
+    pk = history_pk = 0
+    N = "\\N"
+    for day, day_counts in zip(days, counts, strict=True):
+        day_start = (day - epoch_day).days * 86400 - LOCAL_OFFSET  # local midnight, in UTC
+        yymmdd = day.strftime("%y%m%d")
+        rule_set = next((r for r, since in reversed(rule_sets) if since <= day), N)
+        for agency, count in zip(filing, day_counts, strict=True):
+            if not count:
+                continue
+            # Times of receipt in the working sessions, in order: the daily sequence follows.
+            seconds = sorted(
+                rng.randrange(7 * 3600, 11 * 3600 + 1800)
+                if rng.random() < 0.6
+                else rng.randrange(13 * 3600 + 1800, 17 * 3600)
+                for _ in range(count)
+            )
+            agency_versions = versions_by_agency[agency.pk]
+            sequence = 0
+            for second in seconds:
+                pk += 1
+                version_id = rng.choice(agency_versions)
+                option_id, duration = first_option.get(version_id, (None, 5))
+                received = day_start + second
+                roll = rng.random()
+                channel = "online" if roll < 0.4 else ("counter" if roll < 0.95 else "post")
+                submitted = received - (
+                    rng.randrange(600, 86400 * 2) if channel == "online" else 300
+                )
+                age_days = (now_ts - received) // 86400
+                calendar_days = duration * 7 // 5 + 1
+                due = received + calendar_days * 86400
+                h = []  # (at, transition, from, to)
+                first = "submit" if channel == "online" else "submit_at_desk"
+                h.append((submitted, first, "draft", "submitted"))
+                code = received_text = due_text = N
+                extended = finished = returned = N
+                if rng.random() < 0.02:
+                    status = "refused"
+                    h.append((received, "refuse", "submitted", "refused"))
+                else:
+                    sequence += 1
+                    code = f"{agency.code}-{yymmdd}-{sequence:04d}"
+                    if pk % LOOKUP_EVERY == 0:
+                        lookup_codes.append(code)
+                    received_text, due_text = ts(received), ts(due)
+                    h.append((received, "receive", "submitted", "received"))
+                    late = rng.random() < 0.04
+                    if late:
+                        extended = ts(due + 5 * 86400)
+                    done_at = (due + (4 * 86400 if late else 0)) - rng.randrange(
+                        0, calendar_days * 43200 + 1
+                    )
+                    r = rng.random()
+                    if age_days > calendar_days + 30:
+                        status = "returned" if r < 0.94 else ("resolved" if r < 0.97 else "stopped")
+                    elif done_at > now_ts:
+                        status = (
+                            "received" if r < 0.15 else "processing" if r < 0.75
+                            else "supplement_requested" if r < 0.9 else "awaiting_payment"
+                        )  # fmt: skip
+                    else:
+                        status = "returned" if r < 0.6 else "resolved"
+                    if status != "received":
+                        h.append((received + 3600, "start_processing", "received", "processing"))
+                    if status in ("supplement_requested", "awaiting_payment", "stopped"):
+                        name = {"supplement_requested": "request_supplement",
+                                "awaiting_payment": "request_payment", "stopped": "stop"}[status]  # fmt: skip
+                        h.append((min(now_ts, received + 2 * 86400), name, "processing", status))
+                    if status in ("resolved", "returned"):
+                        finished = ts(done_at)
+                        h.append((done_at, "resolve", "processing", "resolved"))
+                    if status == "returned":
+                        back = done_at + rng.randrange(3600, 5 * 86400)
+                        returned = ts(back)
+                        h.append((back, "return_result", "resolved", "returned"))
+                status_counts[status] = status_counts.get(status, 0) + 1
+                family, middle, given = (
+                    rng.choice(OWNER_FAMILY), rng.choice(OWNER_MIDDLE), rng.choice(OWNER_GIVEN)
+                )  # fmt: skip
+                name = f"{family} {middle} {given}"
+                id_number = f"093{rng.randrange(10**9):09d}"
+                phone = f"09{rng.randrange(10**8):08d}"
+                email = f"nguoidan{pk}@example.vn"
+                address = f"Số {pk % 300 + 1}, ấp {pk % 9 + 1}, {agency.name}"
+                delivery, delivery_address = (
+                    ("post", address) if channel == "post" else ("desk", "")
+                )
+                last = h[-1][0]
+                dossier_lines.append(
+                    f"{pk}\t{code}\t{version_id}\t{rule_set}\t{status}\t{channel}\t{agency.pk}\t"
+                    f"{agency.pk}\tindividual\t{name}\t{id_number}\t\t{phone}\t{email}\t{address}\t"
+                    f"{name}\t{id_number}\t{phone}\t{email}\t{address}\t{{}}\t\t1\t{delivery}\t"
+                    f"{delivery_address}\t{ts(submitted - 600)}\t{ts(last)}\t{ts(submitted)}\t"
+                    f"{received_text}\t{option_id if option_id else N}\t{due_text}\t{extended}\t"
+                    f"{finished}\t{returned}\t\t{N}\t\t0\t"
+                    f"{'Hồ sơ không thuộc thẩm quyền tiếp nhận' if status == 'refused' else ''}"
+                    f"{dossier_rest}\n"
+                )
+                for at, transition, source, target in h:
+                    history_pk += 1
+                    history_lines.append(
+                        f"{history_pk}\t{pk}\t{ts(at)}\t{transition}\t{source}\t{target}\t{N}\t"
+                        f"\t{agency.pk}\t{history_rest}\n"
+                    )
+    timings["dossiers_build"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    quote = connection.ops.quote_name
+    tables = [Dossier._meta.db_table, DossierHistory._meta.db_table]
+    constraints = {table: _table_constraints(connection, table) for table in tables}
+    indexes = _secondary_indexes(connection, tables)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in reversed(tables):
+            for name, _definition in constraints[table]:
+                cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {quote(name)}")
+        for table, columns, lines in (
+            (tables[0], dossier_columns, dossier_lines),
+            (tables[1], history_columns, history_lines),
+        ):
+            statement = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+            with cursor.cursor.copy(statement) as copy:
+                for offset in range(0, len(lines), 20_000):
+                    copy.write("".join(lines[offset : offset + 20_000]))
+        for statement in connection.ops.sequence_reset_sql(no_style(), [Dossier, DossierHistory]):
+            cursor.execute(statement)
+    timings["dossiers_copy"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '512MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for table in tables:
+            for name, definition in constraints[table]:
+                cursor.execute(
+                    f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
+                )
+    timings["dossiers_indexes_and_constraints"] = time.perf_counter() - started
+    return {
+        "dossiers": len(dossier_lines),
+        "history_rows": len(history_lines),
+        "statuses": dict(sorted(status_counts.items())),
+        "first_day": days[0].isoformat(),
+        "last_day": day.isoformat(),
+        "constraints_rebuilt": sum(len(c) for c in constraints.values()),
+        "indexes_rebuilt": [name for name, _definition in indexes],
+        "lookup_codes": lookup_codes,
+        "seconds": timings,
+    }
 
 
 def seed() -> Seeded:
@@ -377,8 +682,22 @@ def seed() -> Seeded:
     with connection.cursor() as cursor:
         for _name, definition in indexes:
             cursor.execute(definition)
+    timings["indexes"] = time.perf_counter() - started
+
+    dossiers = seed_dossiers(
+        connection,
+        today=today,
+        agencies=agencies,
+        versions=versions,
+        through=through,
+        time_options=time_options,
+    )
+    timings.update(dossiers.pop("seconds"))
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    timings["indexes_and_analyze"] = time.perf_counter() - started
+    timings["analyze"] = time.perf_counter() - started
 
     return Seeded(
         procedures=len(procedures),
@@ -396,6 +715,10 @@ def seed() -> Seeded:
         field_codes=[fld.code for fld in fields],
         sector_codes=[sector.code for sector in sectors],
         seconds={key: round(value, 2) for key, value in timings.items()},
+        dossiers=dossiers.pop("dossiers"),
+        history_rows=dossiers.pop("history_rows"),
+        lookup_codes=dossiers.pop("lookup_codes"),
+        dossier_parts=dossiers,
     )
 
 

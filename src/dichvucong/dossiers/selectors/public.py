@@ -116,8 +116,9 @@ def dossier_public_status(*, code: str) -> PublicStatus | None:
     """
     code = dossier_code_check(code=code)
     # values(): plain rows, no model instances, and only the whitelisted columns are read.
-    row = Dossier.objects.filter(code=code).order_by().values(*_DOSSIER_COLUMNS).first()
-    if row is None:
+    try:
+        row = Dossier.objects.values(*_DOSSIER_COLUMNS).get(code=code)
+    except Dossier.DoesNotExist:
         return None
     history = (
         DossierHistory.objects.filter(dossier_id=row["id"])
