@@ -92,6 +92,7 @@ def test_a_received_dossier_answers_the_whitelisted_status(client, dossier, viet
     response = client.get(url(dossier.code))
 
     assert response.status_code == 200
+    assert "private" in response["Cache-Control"] and "no-cache" in response["Cache-Control"]
     data = response.json()
     assert set(data) == TOP_KEYS
     assert data["code"] == dossier.code

@@ -6,6 +6,7 @@ whitelisted answer (404 when no dossier has the code). Its own per-client limit 
 
 from __future__ import annotations
 
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -153,4 +154,7 @@ class DossierPublicStatusView(APIView):
             raise InvalidDossierCode(str(exc.message), code=exc.code) from None
         if found is None:
             raise NotFound(gettext("No dossier has this code."))
-        return Response(public_status_data(found))
+        response = Response(public_status_data(found))
+        # The status changes as the dossier moves: no shared cache keeps an old answer.
+        patch_cache_control(response, no_cache=True, private=True)
+        return response
