@@ -322,7 +322,7 @@ def test_demo_forms_follow_their_declaration_forms_and_are_marked_unverified(vie
         assert len(formdefs.file_slots(version)) == version.components.count()
 
     khai_sinh = with_form["Đăng ký khai sinh"]
-    assert khai_sinh.form["title"] == "Tờ khai đăng ký khai sinh"
+    assert khai_sinh.form["title"].startswith("Tờ khai đăng ký khai sinh")
     form = formdefs.form_for_version(khai_sinh)
     for name in ("nyc_ho_ten", "ks_gioi_tinh", "ks_ngay_sinh", "ks_que_quan", "me_quoc_tich"):
         assert name in form.fields
