@@ -287,6 +287,10 @@ DVC_IT_CONTACT = {
     "phone": env("DVC_IT_CONTACT_PHONE", default="0293 3 000 000"),
     "email": env("DVC_IT_CONTACT_EMAIL", default="hotro.dvc@localhost"),
 }
+# Applicants' uploads: largest file, largest dossier (all files), files per component.
+DVC_UPLOAD_MAX_FILE_BYTES = env.int("DVC_UPLOAD_MAX_FILE_BYTES", default=10 * 1024 * 1024)
+DVC_UPLOAD_MAX_DOSSIER_BYTES = env.int("DVC_UPLOAD_MAX_DOSSIER_BYTES", default=50 * 1024 * 1024)
+DVC_UPLOAD_MAX_FILES_PER_COMPONENT = env.int("DVC_UPLOAD_MAX_FILES_PER_COMPONENT", default=10)
 # Size limits of uploaded catalogue files: a form template, and an import bundle (zip).
 DVC_TEMPLATE_MAX_BYTES = env.int("DVC_TEMPLATE_MAX_BYTES", default=10 * 1024 * 1024)
 DVC_IMPORT_MAX_BUNDLE_BYTES = env.int("DVC_IMPORT_MAX_BUNDLE_BYTES", default=200 * 1024 * 1024)
