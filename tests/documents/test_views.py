@@ -108,3 +108,32 @@ def test_a_refusal_before_receipt_is_downloaded_by_the_dossier_id(client):
 
     assert response.status_code == 200
     assert AccessLogEntry.objects.filter(action="document.download").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_new_supplement_request_is_rendered_on_demand(client):
+    from django.utils import timezone
+
+    from dichvucong.documents.services import document_render
+    from dichvucong.dossiers.models import SupplementRequest
+
+    dossier = golden_dossier(state="supplement_requested")
+    document_render(dossier_id=dossier.pk, kind="supplement_request")
+    latest = SupplementRequest.objects.create(
+        dossier=dossier,
+        stage=SupplementRequest.Stage.INTAKE,
+        agency=dossier.receiving_agency,
+        reason="Giấy chứng sinh bị mờ.",
+        requested_at=timezone.now(),
+    )
+    client.force_login(dossier.owner_account)
+
+    response = client.get(
+        reverse(
+            "documents:dossier-document-by-id",
+            kwargs={"pk": dossier.pk, "kind": "supplement_request"},
+        )
+    )
+
+    assert response.status_code == 200
+    assert GeneratedDocument.objects.filter(supplement_request=latest).exists()

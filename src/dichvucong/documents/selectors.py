@@ -7,7 +7,7 @@ from typing import Any
 from dichvucong.accounts.permissions import can
 from dichvucong.dossiers.models import Dossier
 
-from .models import GeneratedDocument
+from .models import DocumentKind, GeneratedDocument
 
 OFFICER_ACTIONS = ("dossier.view", "dossier.receive")
 
@@ -34,9 +34,10 @@ def dossier_get_for_document(*, user: Any, code: str | None = None, pk: int | No
 
 
 def document_current(*, dossier: Dossier, kind: str) -> GeneratedDocument | None:
-    """The dossier's current form of that kind (for form 02: of its latest request)."""
-    return (
-        GeneratedDocument.objects.filter(dossier=dossier, kind=kind)
-        .order_by("-supplement_request__requested_at", "-rendered_at", "-id")
-        .first()
-    )
+    """The dossier's current form of that kind (for form 02: of its latest request), or None
+    when it has not been rendered yet."""
+    documents = GeneratedDocument.objects.filter(dossier=dossier, kind=kind)
+    if kind == DocumentKind.SUPPLEMENT_REQUEST:
+        latest = dossier.supplement_requests.order_by("-requested_at", "-id").first()
+        documents = documents.filter(supplement_request=latest)
+    return documents.order_by("-rendered_at", "-id").first()
