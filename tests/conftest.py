@@ -2,8 +2,15 @@ import pytest
 from django.utils import translation
 
 
+@pytest.fixture(scope="session")
+def _media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, _media_root):
+    # Uploaded and generated files go to a temporary folder, never to var/media.
+    settings.MEDIA_ROOT = _media_root
     # Each test starts with an empty in-process cache: rate limits and cached reads never leak.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # With DATABASE_URL set (PostgreSQL in CI) the production settings apply; the test client

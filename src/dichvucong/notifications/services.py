@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from dichvucong.documents.formatting import lookup_url, moment_words, public_url
@@ -19,7 +19,8 @@ from .constants import TRANSIENT_ERRORS, Channel, DeliveryStatus, Event
 from .models import Delivery
 
 # The applicant's dossier page belongs to the web app; its name is tried, then the path.
-DOSSIER_PAGE_URL_NAMES = ("web:dossier-detail", "web:dossier_detail", "web:dossier")
+# The applicant's dossier page, served by the web app (named, not imported: web is above us).
+DOSSIER_PAGE_URL_NAME = "web:dossier-detail"
 MAX_ERROR_LENGTH = 2000
 
 
@@ -60,12 +61,7 @@ def delivery_create_for_transition(*, dossier_id: int, event: str) -> list[Deliv
 
 
 def dossier_page_url(dossier: Dossier) -> str:
-    for name in DOSSIER_PAGE_URL_NAMES:
-        try:
-            return public_url(reverse(name, kwargs={"pk": dossier.pk}))
-        except NoReverseMatch:
-            continue
-    return public_url(f"/ho-so/{dossier.pk}/")
+    return public_url(reverse(DOSSIER_PAGE_URL_NAME, kwargs={"pk": dossier.pk}))
 
 
 def _context(dossier: Dossier, event: str) -> dict:
