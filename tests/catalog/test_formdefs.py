@@ -87,6 +87,27 @@ def test_each_type_takes_a_good_value_and_refuses_a_bad_one_in_vietnamese(
     assert errors and message in " ".join(errors), errors
 
 
+@pytest.mark.parametrize(
+    ("posted", "stored"),
+    [("1 500 000 đồng", 1500000), ("2.000", 2000), ("0", 0), ("1,5", None), ("1.50", None)],
+)
+def test_money_reads_thousands_groups_and_nothing_else(version, vietnamese, posted, stored):
+    version.form = _definition(_field("so_tien", "money"))
+    form = formdefs.form_for_version(version, data={"so_tien": posted})
+    if stored is None:
+        assert "số tiền bằng đồng" in " ".join(_errors(form, "so_tien"))
+    else:
+        assert form.is_valid(), form.errors
+        assert formdefs.answers_to_json(form) == {"so_tien": stored}
+
+
+def test_a_number_takes_the_decimal_comma(version):
+    version.form = _definition(_field("dien_tich", "number"))
+    form = formdefs.form_for_version(version, data={"dien_tich": "12,5"})
+    assert form.is_valid(), form.errors
+    assert formdefs.answers_to_json(form) == {"dien_tich": "12.5"}
+
+
 def test_multiple_choice(version, vietnamese):
     spec = _field("giay_to", "multichoice", choices=[["a", "Giấy A"], ["b", "Giấy B"]])
     version.form = _definition(spec)
@@ -151,6 +172,18 @@ def test_address_takes_a_commune_in_its_district_and_province(version, units, vi
         assert not refused.is_valid()
         assert refused.errors["noi_o"]
         assert all("Choose" not in message for message in refused.errors["noi_o"])
+
+
+def test_address_with_a_commune_directly_under_the_province(version, units):
+    province = units[0]
+    AdministrativeUnitFactory(commune=True, code="31500", name="Phường mới", parent=province)
+    version.form = _definition(_field("noi_o", "address"))
+    form = formdefs.form_for_version(version, data=_address("93", "31500", ""))
+    assert form.is_valid(), form.errors
+    assert formdefs.answers_to_json(form)["noi_o"] == {"unit": "31500", "street": "Số 1, ấp 2"}
+    # A district alone is not an address.
+    refused = formdefs.form_for_version(version, data=_address("93", "930", ""))
+    assert not refused.is_valid()
 
 
 # --- Definitions refused ---------------------------------------------------------------------

@@ -28,6 +28,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -419,9 +420,30 @@ def file_slots(version: ProcedureVersion) -> list[tuple[Component, str, bool]]:
 class MoneyField(forms.IntegerField):
     """A sum in đồng: whole, not negative; accepts 1.500.000 or 1 500 000."""
 
+    default_error_messages = {
+        "invalid": gettext_lazy(
+            "Enter a sum in đồng as a whole number, such as 1500000 or 1.500.000."
+        )
+    }
+
     def to_python(self, value):
         if isinstance(value, str):
-            value = re.sub(r"[\s.,]", "", value).removesuffix("đ").removesuffix("VND")
+            value = re.sub(r"\s*(đồng|đ|VNĐ|VND)\s*\Z", "", value.strip(), flags=re.IGNORECASE)
+            # Only whole groups of three are thousands: "1,5" or "1.50" stay wrong, not 15.
+            if _THOUSANDS.match(value):
+                value = re.sub(r"[.\s]", "", value)
+        return super().to_python(value)
+
+
+_THOUSANDS = re.compile(r"\A[0-9]{1,3}([.\s][0-9]{3})+\Z")
+
+
+class NumberField(forms.DecimalField):
+    """A number, with the decimal comma Vietnamese write (12,5) or a point (12.5)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and "," in value and "." not in value:
+            value = value.replace(",", ".")
         return super().to_python(value)
 
 
@@ -473,7 +495,8 @@ class AddressField(forms.MultiValueField):
         fields = (
             forms.CharField(max_length=10),
             forms.CharField(max_length=10, required=False),
-            forms.CharField(max_length=10),
+            # Communes may hang directly under the province (then chosen in the second select).
+            forms.CharField(max_length=10, required=False),
             forms.CharField(max_length=300),
         )
         super().__init__(fields, require_all_fields=False, **kwargs)
@@ -488,7 +511,7 @@ class AddressField(forms.MultiValueField):
                 code="incomplete",
             )
         chosen = [code for code in (province, district, commune) if code]
-        today = datetime.date.today()
+        today = timezone.localdate()
         chain = [unit for unit in _unit_chain(chosen[-1]) if unit.is_active_on(today)]
         # Since 2025 communes may hang directly under the province: then no district.
         if not chain or chain[-1].level != Level.COMMUNE or [u.code for u in chain] != chosen:
@@ -523,7 +546,7 @@ def _build_field(spec: dict[str, Any]) -> forms.Field:
             **common,
         )
     if kind == "number":
-        return forms.DecimalField(
+        return NumberField(
             min_value=spec.get("min"),
             max_value=spec.get("max"),
             max_digits=18,
