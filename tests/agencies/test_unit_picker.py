@@ -52,3 +52,15 @@ def test_unknown_or_missing_parent_gives_only_the_empty_choice(client, province,
 
 def test_only_get(client):
     assert client.post(URL, {"parent": "93"}).status_code == 405
+
+
+def test_a_new_province_also_empties_the_commune_list(client, province):
+    response = client.get(URL, {"from": "noi_o_0", "noi_o_0": "93", "reset": "id_noi_o_2"})
+    html = response.content.decode()
+    assert '<option value="930">' in html
+    assert 'hx-swap-oob="innerHTML:#id_noi_o_2"' in html
+
+
+def test_the_reset_target_must_be_a_plain_element_id(client, province):
+    response = client.get(URL, {"parent": "93", "reset": 'x" onclick="alert(1)'})
+    assert "hx-swap-oob" not in response.content.decode()

@@ -1,6 +1,7 @@
 """The public agency directory: one-stop desks' addresses, phones, e-mails, opening hours
 (seed S20, S25)."""
 
+import re
 from itertools import groupby
 
 from django.http import Http404
@@ -61,6 +62,9 @@ def detail(request, code: str):
     )
 
 
+_SELECT_ID = re.compile(r"id_[A-Za-z0-9_-]{1,100}")
+
+
 @require_GET
 def unit_children(request):
     """<option>s of the units under a unit, in force today (the address pickers' htmx source).
@@ -76,4 +80,8 @@ def unit_children(request):
         parent = AdministrativeUnit.objects.active().filter(code=code).first()
         if parent is not None:
             units = selectors.unit_children(unit=parent)
-    return render(request, "agencies/unit_options.html", {"units": units})
+    # The id of a dependent select to empty as well (htmx swaps it out of band).
+    reset = request.GET.get("reset", "")
+    if not _SELECT_ID.fullmatch(reset):
+        reset = ""
+    return render(request, "agencies/unit_options.html", {"units": units, "reset": reset})

@@ -646,12 +646,12 @@ class ApplicationForm(forms.Form):
             sub.choices = _unit_options(units)
             if index < 2:
                 target = f"#id_{self.add_prefix(name)}_{index + 1}"
+                query = f"?from={self.add_prefix(name)}_{index}"
+                if index == 0:
+                    # A new province empties the commune list too, not only the districts.
+                    query += f"&reset=id_{self.add_prefix(name)}_2"
                 sub.attrs.update(
-                    {
-                        "hx-get": f"{url}?from={self.add_prefix(name)}_{index}",
-                        "hx-target": target,
-                        "hx-trigger": "change",
-                    }
+                    {"hx-get": f"{url}{query}", "hx-target": target, "hx-trigger": "change"}
                 )
         widget.widgets[3].attrs["placeholder"] = _("House number, street, hamlet")
 
