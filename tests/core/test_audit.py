@@ -281,3 +281,21 @@ def test_deleting_a_user_leaves_the_trail_alone(officer):
     entry.refresh_from_db()
     assert entry.actor_label == "canbo@example.vn"
     assert audit_chain_verify(scope="province").ok
+
+
+def test_audited_update_saves_and_records_only_what_changed(db):
+    from dichvucong.core.audit import audited_update
+
+    rule_set = RuleSetFactory(name="Cũ")
+    entries = AuditEntry.objects.count()
+
+    _same, changed = audited_update(rule_set, data={"name": "Cũ"}, action="core.ruleset.change")
+    assert changed == [] and AuditEntry.objects.count() == entries
+
+    updated, changed = audited_update(rule_set, data={"name": "Mới"}, action="core.ruleset.change")
+
+    assert changed == ["name"]
+    rule_set.refresh_from_db()
+    assert rule_set.name == updated.name == "Mới"
+    entry = AuditEntry.objects.latest("id")
+    assert (entry.before["name"], entry.after["name"]) == ("Cũ", "Mới")

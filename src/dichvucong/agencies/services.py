@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from dichvucong.core.audit import audit_change, snapshot
+from dichvucong.core.audit import audit_change, audited_update, snapshot
 from dichvucong.core.errors import ServiceError
 
 from .models import AdministrativeUnit, Agency, Level
@@ -89,23 +89,9 @@ def unit_create(
 
 def unit_update(*, unit: AdministrativeUnit, data: Mapping[str, Any]) -> AdministrativeUnit:
     _check_fields(data, UNIT_UPDATABLE)
-    with transaction.atomic():
-        locked = AdministrativeUnit.objects.select_for_update().get(pk=unit.pk)
-        before = snapshot(locked)
-        changed = [name for name, value in data.items() if getattr(locked, name) != value]
-        if not changed:
-            return locked
-        for name in changed:
-            setattr(locked, name, data[name])
-        locked.full_clean()
-        locked.save(update_fields=changed)
-        audit_change(
-            action="unit.update",
-            instance=locked,
-            before=before,
-            after=snapshot(locked),
-            scope=UNIT_AUDIT_SCOPE,
-        )
+    locked, _changed = audited_update(
+        unit, data=dict(data), action="unit.update", scope=UNIT_AUDIT_SCOPE
+    )
     return locked
 
 
@@ -184,25 +170,10 @@ def agency_create(
 
 def agency_update(*, agency: Agency, data: Mapping[str, Any]) -> Agency:
     _check_fields(data, AGENCY_UPDATABLE)
-    with transaction.atomic():
-        locked = Agency.objects.select_for_update().get(pk=agency.pk)
-        before = snapshot(locked)
-        code_before = locked.code
-        changed = [name for name, value in data.items() if getattr(locked, name) != value]
-        if not changed:
-            return locked
-        for name in changed:
-            setattr(locked, name, data[name])
-        locked.full_clean()
-        locked.save(update_fields=changed)
-        audit_change(
-            action="agency.update",
-            instance=locked,
-            before=before,
-            after=snapshot(locked),
-            # The chain of the code the agency was known by when the change was made.
-            scope=code_before,
-        )
+    # Recorded in the chain of the code the agency was known by when the change was made.
+    locked, _changed = audited_update(
+        agency, data=dict(data), action="agency.update", scope=agency.code
+    )
     return locked
 
 

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dichvucong.accounts.permissions import can
 from dichvucong.agencies.models import Agency
-from dichvucong.core.audit import audit_change, snapshot
+from dichvucong.core.audit import audit_change, audited_update, snapshot
 from dichvucong.core.constants import PROVINCE_SCOPE
 from dichvucong.core.errors import ServiceError
 
@@ -259,24 +259,12 @@ def sector_update(*, sector: Sector, actor: Any, **fields: Any) -> Sector:
     _check_fields(fields, frozenset({"code", "name"}))
     _require(actor, "procedure.publish", None, CLASSIFICATION_PROVINCE_ONLY)
     with transaction.atomic():
-        locked = Sector.objects.select_for_update().get(pk=sector.pk)
-        before = snapshot(locked)
-        changed = [name for name, value in fields.items() if getattr(locked, name) != value]
-        if not changed:
-            return locked
-        for name in changed:
-            setattr(locked, name, fields[name])
-        locked.full_clean()
-        locked.save(update_fields=changed)
-        audit_change(
-            action="catalog.sector.update",
-            instance=locked,
-            before=before,
-            after=snapshot(locked),
-            actor=actor,
+        locked, changed = audited_update(
+            sector, data=fields, action="catalog.sector.update", actor=actor
         )
-        # The sector's name and code are part of every version's content and search text.
-        _refresh_versions(_versions_for_refresh(field__sector=locked))
+        if changed:
+            # The sector's name and code are part of every version's content and search text.
+            _refresh_versions(_versions_for_refresh(field__sector=locked))
     return locked
 
 
@@ -300,23 +288,11 @@ def field_update(*, field: Field, actor: Any, **fields: Any) -> Field:
     _check_fields(fields, frozenset({"code", "name", "sector"}))
     _require(actor, "procedure.publish", None, CLASSIFICATION_PROVINCE_ONLY)
     with transaction.atomic():
-        locked = Field.objects.select_for_update().get(pk=field.pk)
-        before = snapshot(locked)
-        changed = [name for name, value in fields.items() if getattr(locked, name) != value]
-        if not changed:
-            return locked
-        for name in changed:
-            setattr(locked, name, fields[name])
-        locked.full_clean()
-        locked.save(update_fields=changed)
-        audit_change(
-            action="catalog.field.update",
-            instance=locked,
-            before=before,
-            after=snapshot(locked),
-            actor=actor,
+        locked, changed = audited_update(
+            field, data=fields, action="catalog.field.update", actor=actor
         )
-        _refresh_versions(_versions_for_refresh(field=locked))
+        if changed:
+            _refresh_versions(_versions_for_refresh(field=locked))
     return locked
 
 

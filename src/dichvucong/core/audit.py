@@ -424,3 +424,34 @@ def _entry_problem(
     if not hmac.compare_digest(entry.prev_hash, prev_hash):
         return problem("edited", _("the entry does not link to the entry before it"))
     return None
+
+
+def audited_update(
+    instance: models.Model,
+    *,
+    data: dict[str, Any],
+    action: str,
+    scope: str = "province",
+    actor: Any = None,
+) -> tuple[Any, list[str]]:
+    """Lock the row, set the fields of `data` that differ, validate, save only those and record
+    the change — the shape of every plain "update" service. Returns the locked instance and the
+    names of the fields that changed (nothing is saved or recorded when none did)."""
+    with transaction.atomic():
+        locked = type(instance).objects.select_for_update().get(pk=instance.pk)
+        before = snapshot(locked)
+        changed = [name for name, value in data.items() if getattr(locked, name) != value]
+        if changed:
+            for name in changed:
+                setattr(locked, name, data[name])
+            locked.full_clean()
+            locked.save(update_fields=changed)
+            audit_change(
+                action=action,
+                instance=locked,
+                before=before,
+                after=snapshot(locked),
+                scope=scope,
+                actor=actor,
+            )
+    return locked, changed
