@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from dichvucong.api import throttling
+from dichvucong.core import throttling  # the counter; the API's classes build on it
 from tests.accounts.factories import UserFactory
 from tests.agencies.factories import AgencyFactory
 

@@ -1,13 +1,13 @@
 """The public lookup's own per-client limit (DVC_LOOKUP_RATE), shared by the page and the API.
 
 The lookup is the one public read keyed by a guessable identifier, so it is limited per client
-address whether or not the client is signed in, with the API's fixed-window counter in the
+address whether or not the client is signed in, with the fixed-window counter (core.throttling) in the
 shared cache (one INCR per request, holds across web nodes).
 """
 
 from __future__ import annotations
 
-from dichvucong.api.throttling import FixedWindowRateThrottle
+from dichvucong.core.throttling import FixedWindowRateThrottle
 
 
 class LookupRateThrottle(FixedWindowRateThrottle):
