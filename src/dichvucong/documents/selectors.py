@@ -41,3 +41,12 @@ def document_current(*, dossier: Dossier, kind: str) -> GeneratedDocument | None
         latest = dossier.supplement_requests.order_by("-requested_at", "-id").first()
         documents = documents.filter(supplement_request=latest)
     return documents.order_by("-rendered_at", "-id").first()
+
+
+def documents_issued(*, dossier: Dossier) -> list[GeneratedDocument]:
+    """The dossier's current form of each kind issued so far (form 02: of its latest request),
+    in the order they were issued; one query."""
+    latest: dict[str, GeneratedDocument] = {}
+    for document in GeneratedDocument.objects.filter(dossier=dossier).order_by("created_at", "pk"):
+        latest[document.kind] = document
+    return sorted(latest.values(), key=lambda document: (document.created_at, document.pk))

@@ -19,6 +19,7 @@ from dichvucong.catalog.models import OnlineLevel
 from dichvucong.catalog.selectors import procedure_get_public
 from dichvucong.core.audit import log_access
 from dichvucong.core.errors import ServiceError
+from dichvucong.documents.selectors import documents_issued
 from dichvucong.dossiers import services
 from dichvucong.dossiers.constants import DossierStatus
 from dichvucong.dossiers.models import Attachment, Dossier
@@ -336,6 +337,7 @@ def dossier_detail(request, pk: int):
             "slots": slots,
             "template_files": template_files,
             "supplement": _open_supplement(dossier),
+            "issued_documents": documents_issued(dossier=dossier),
         },
     )
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dichvucong.catalog import formdefs
 from dichvucong.core.audit import log_access
 from dichvucong.core.errors import ServiceError
+from dichvucong.documents.selectors import documents_issued
 from dichvucong.dossiers.constants import DossierStatus
 from dichvucong.dossiers.models import Dossier
 from dichvucong.dossiers.selectors.desk import (
@@ -113,6 +114,7 @@ def _detail_context(dossier: Dossier, **forms) -> dict:
         "history": list(dossier.history.select_related("agency")),
         "supplements": list(dossier.supplement_requests.prefetch_related("components")),
         "can_act": dossier.status == DossierStatus.SUBMITTED,
+        "issued_documents": documents_issued(dossier=dossier),
     }
     if context["can_act"]:
         context["receive_form"] = forms.get("receive_form") or ReceiveForm(version=dossier.version)
