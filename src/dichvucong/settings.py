@@ -302,6 +302,10 @@ DVC_AUDIT_KEY = env("DVC_AUDIT_KEY", default=None) or (SECRET_KEY if EMBEDDED el
 if not DVC_AUDIT_KEY:
     raise environ.ImproperlyConfigured("Set DVC_AUDIT_KEY (no default outside the embedded mode).")
 
+# How many reverse proxies stand in front of the portal: the client's address is the one the
+# outermost of them saw (X-Forwarded-For), for the audit trail, the access log and the limits.
+DVC_NUM_PROXIES = env.int("DVC_NUM_PROXIES", default=0 if EMBEDDED else 1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -327,8 +331,7 @@ REST_FRAMEWORK = {
         "user": env("DVC_API_USER_RATE", default="600/min"),
         "lookup": env("DVC_LOOKUP_RATE", default="30/min"),
     },
-    # Which X-Forwarded-For address is the client's: the one the last of N proxies saw.
-    "NUM_PROXIES": env.int("DVC_NUM_PROXIES", default=0 if EMBEDDED else 1),
+    "NUM_PROXIES": DVC_NUM_PROXIES,
     "EXCEPTION_HANDLER": "dichvucong.api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNICODE_JSON": True,

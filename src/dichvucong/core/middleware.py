@@ -5,10 +5,17 @@ from .context import Actor, acting_as
 
 
 def client_ip(request) -> str | None:
-    # Behind the reverse proxy the client is the first address it forwards.
+    """The client's address as the outermost of our DVC_NUM_PROXIES proxies saw it.
+
+    X-Forwarded-For is a list each proxy appends to; only the entries our own proxies added can
+    be trusted (a client may send any value), so count from the right.
+    """
+    proxies = settings.DVC_NUM_PROXIES
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and settings.SECURE_PROXY_SSL_HEADER:
-        return forwarded.split(",")[0].strip() or None
+    if proxies and forwarded:
+        addresses = [part.strip() for part in forwarded.split(",") if part.strip()]
+        if addresses:
+            return addresses[-min(proxies, len(addresses))]
     return request.META.get("REMOTE_ADDR") or None
 
 
