@@ -305,6 +305,7 @@ if not DVC_AUDIT_KEY:
 # How many reverse proxies stand in front of the portal: the client's address is the one the
 # outermost of them saw (X-Forwarded-For), for the audit trail, the access log and the limits.
 DVC_NUM_PROXIES = env.int("DVC_NUM_PROXIES", default=0 if EMBEDDED else 1)
+ALLAUTH_TRUSTED_PROXY_COUNT = DVC_NUM_PROXIES  # the login throttle counts the same address
 
 LOGGING = {
     "version": 1,
