@@ -1,4 +1,4 @@
-"""Dossiers (hồ sơ), their attachments, history rows, supplement requests and code counters.
+"""Dossiers (hồ sơ), their attachments, history rows, supplement requests, clock pauses and code counters.
 
 Only the workflow services change `Dossier.status` (workflow.engine.transition_apply), in one
 locked transaction that also writes the `DossierHistory` row and the audit entry. Everything
@@ -149,6 +149,9 @@ class Dossier(models.Model):
         _("supplement requests at intake"), default=0, editable=False
     )
     refusal_reason = models.TextField(_("reason for refusal"), blank=True)
+    # "Đúng hạn" as Decision 766 counts it (workflow.ontime), stored by the finishing transition
+    # so statistics never recompute it; null while the dossier is not finished.
+    on_time = models.BooleanField(_("on time"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("dossier")
@@ -312,6 +315,47 @@ class SupplementRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.get_stage_display()} {self.requested_at:%Y-%m-%d}"
+
+
+class DossierPause(models.Model):
+    """An interval during which the dossier's clock stands still (today: the applicant
+    supplementing during processing, from the request to the resubmission).
+
+    The original `Dossier.due_at` never changes; the on-time verdict (workflow.ontime) subtracts
+    these intervals from the finish time instead. `ended_at` is empty while the pause is open.
+    """
+
+    class Kind(models.TextChoices):
+        SUPPLEMENT = "supplement", _("Applicant supplementing")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pauses")
+    kind = models.CharField(
+        _("reason"), max_length=20, choices=Kind.choices, default=Kind.SUPPLEMENT
+    )
+    supplement_request = models.ForeignKey(
+        SupplementRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pauses",
+        verbose_name=_("supplement request"),
+    )
+    started_at = models.DateTimeField(_("paused at"))
+    ended_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("clock pause")
+        verbose_name_plural = _("clock pauses")
+        ordering = ["started_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
+                name="dossiers_pause_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M}"
 
 
 class CodeCounter(models.Model):
