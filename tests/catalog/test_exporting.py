@@ -122,6 +122,7 @@ def test_xlsx_has_a_readme_and_a_sheet_per_part(versions):
         "Fees",
         "Components",
         "Steps",
+        "Process",
     ]
     readme = [row[0] for row in workbook["README"].iter_rows(values_only=True)]
     assert "Danh mục thủ tục hành chính: nhập và xuất" in readme

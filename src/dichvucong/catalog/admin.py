@@ -45,6 +45,7 @@ from .models import (
     Field,
     Procedure,
     ProcedureVersion,
+    ProcessStep,
     Sector,
     Step,
     TimeOption,
@@ -438,6 +439,21 @@ class StepInline(VersionPartInline):
     fields = ["position", "description"]
 
 
+class ProcessStepInline(VersionPartInline):
+    model = ProcessStep
+    fields = [
+        "position",
+        "name",
+        "at_receiving_agency",
+        "agency",
+        "role",
+        "duration",
+        "unit",
+        "may_return",
+    ]
+    autocomplete_fields = ["agency"]
+
+
 # model -> (add, update, delete, the keyword naming the part)
 PART_SERVICES = {
     TimeOption: (
@@ -454,6 +470,12 @@ PART_SERVICES = {
         "component",
     ),
     Step: (services.step_add, services.step_update, services.step_delete, "step"),
+    ProcessStep: (
+        services.process_step_add,
+        services.process_step_update,
+        services.process_step_delete,
+        "process_step",
+    ),
 }
 
 VERSION_FIELDSETS = [
@@ -537,7 +559,7 @@ class ProcedureVersionAdmin(AuditedModelAdmin):
     fieldsets = VERSION_FIELDSETS
     readonly_fields = VERSION_READONLY
     filter_horizontal = ["receiving_agencies"]
-    inlines = [TimeOptionInline, FeeInline, ComponentInline, StepInline]
+    inlines = [TimeOptionInline, FeeInline, ComponentInline, StepInline, ProcessStepInline]
     list_display = [
         "name",
         "procedure_code",
@@ -736,6 +758,12 @@ class ProcedureVersionAdmin(AuditedModelAdmin):
                 messages.ERROR,
             )
             return False
+        for warning in services.version_publish_warnings(version):
+            self.message_user(
+                request,
+                gettext("%(version)s: %(reason)s") % {"version": version, "reason": warning},
+                messages.WARNING,
+            )
         return True
 
     def _create_draft(self, request, version):

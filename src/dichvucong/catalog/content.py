@@ -28,6 +28,9 @@ Format (`FORMAT`), one item per procedure:
                         "template": "templates/<local_code>/1-to-khai.docx",   # "" if none
                         "template_sha256": "...", "note": ""}],
         "steps": ["Bước 1: ...", "Bước 2: ..."],
+        "process": [{"name": "Tiếp nhận hồ sơ", "agency": null,    # null: the receiving agency
+                     "role": "one_stop_officer", "duration": 4, "unit": "hours",
+                     "may_return": false}],        # left out if the version has no process
         "unverified": ["fees"],                         # names of keys above not verified
         "sources": "...",
         "form": {"title": "...", "sections": [...]}     # catalog.formdefs; left out if none
@@ -66,6 +69,7 @@ from .models import (
     Fee,
     Procedure,
     ProcedureVersion,
+    ProcessRole,
 )
 
 _LOCAL_CODE_RE = re.compile(LOCAL_CODE_PATTERN)
@@ -124,6 +128,17 @@ def version_content(version: ProcedureVersion) -> dict[str, Any]:
                 "note": component.note,
             }
         )
+    process = [
+        {
+            "name": step.name,
+            "agency": None if step.at_receiving_agency else step.agency.code,
+            "role": step.role,
+            "duration": step.duration,
+            "unit": step.unit,
+            "may_return": step.may_return,
+        }
+        for step in version.process_steps.all()
+    ]
     return {
         "name": version.name,
         "sector": {"code": version.field.sector.code, "name": version.field.sector.name},
@@ -180,6 +195,8 @@ def version_content(version: ProcedureVersion) -> dict[str, Any]:
         ],
         "components": components,
         "steps": [step.description for step in version.steps.all()],
+        # Left out when empty, so versions without a process keep their hash.
+        **({"process": process} if process else {}),
         "unverified": sorted(version.unverified or []),
         "sources": version.sources,
         # Left out when empty (the generic application), so versions without one keep their hash.
@@ -257,6 +274,7 @@ VERSION_KEYS = (
     "fees",
     "components",
     "steps",
+    "process",
     "unverified",
     "sources",
     "form",
@@ -274,6 +292,7 @@ _VERSION_DEFAULTS: dict[str, Any] = {
     "unverified": [],
     "sources": "",
     "form": {},
+    "process": [],
 }
 
 
@@ -526,6 +545,9 @@ def _version_normalize(
         "unverified": sorted(set(unverified)),
         "sources": reader.text(raw["sources"], at("sources")),
     }
+    process = _process(reader, raw["process"], at("process"))
+    if process:
+        version["process"] = process
     form = _form(reader, raw["form"], at("form"), components)
     if form:
         version["form"] = form
@@ -590,6 +612,32 @@ def _time_options(reader: _Reader, value: Any, path: Path) -> list[dict[str, Any
             )
         options.append(option)
     return options
+
+
+def _process(reader: _Reader, value: Any, path: Path) -> list[dict[str, Any]]:
+    keys = ("name", "agency", "role", "duration", "unit", "may_return")
+    units = tuple(unit.value for unit in DurationUnit)
+    steps = []
+    for index, raw in reader.items(value, path):
+        at = (*path, index)
+        if not reader.obj(raw, at, keys, ("name", "role", "duration", "unit")):
+            continue
+        agency = raw.get("agency")
+        steps.append(
+            {
+                "name": reader.text(raw["name"], (*at, "name"), max_length=300, blank=False),
+                # null (or empty, as a spreadsheet cell reads): the receiving agency; else an
+                # agency's code, which importing checks.
+                "agency": None if agency in (None, "") else reader.text(agency, (*at, "agency")),
+                "role": reader.choice(raw["role"], (*at, "role"), tuple(ProcessRole.values)),
+                "duration": reader.integer(
+                    raw["duration"], (*at, "duration"), minimum=1, maximum=_INT_MAX
+                ),
+                "unit": reader.choice(raw["unit"], (*at, "unit"), units),
+                "may_return": reader.boolean(raw.get("may_return", False), (*at, "may_return")),
+            }
+        )
+    return steps
 
 
 def _fees(reader: _Reader, value: Any, path: Path) -> list[dict[str, Any]]:

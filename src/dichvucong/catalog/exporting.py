@@ -71,7 +71,14 @@ def published_versions(
             versions = versions.filter(procedure__in=ids)
     return list(
         versions.select_related("procedure", "field__sector", "competent_agency")
-        .prefetch_related("time_options", "fees", "components", "steps", "receiving_agencies")
+        .prefetch_related(
+            "time_options",
+            "fees",
+            "components",
+            "steps",
+            "process_steps__agency",
+            "receiving_agencies",
+        )
         .order_by("procedure__local_code")
     )
 
@@ -344,6 +351,40 @@ PART_SHEETS = (
         ),
         gettext_lazy("Steps: one row per step."),
     ),
+    Sheet(
+        "Process",
+        "process",
+        (
+            _LOCAL_CODE,
+            _POSITION,
+            Column("name", "text", gettext_lazy("Name of the process step."), required=True),
+            Column(
+                "agency",
+                "text",
+                gettext_lazy("Code of the agency; empty: the agency that received the dossier."),
+            ),
+            Column(
+                "role",
+                "text",
+                gettext_lazy("Who acts: one_stop_officer, specialist or leader."),
+                required=True,
+            ),
+            Column("duration", "int", gettext_lazy("Time budget (from 1)."), required=True),
+            Column(
+                "unit",
+                "text",
+                gettext_lazy("Unit: hours, working_days, days or months."),
+                required=True,
+            ),
+            Column(
+                "may_return",
+                "bool",
+                gettext_lazy("May send the dossier back a step: TRUE or FALSE."),
+                required=True,
+            ),
+        ),
+        gettext_lazy("Electronic process: one row per step, in order."),
+    ),
 )
 XLSX_SHEETS = (PROCEDURES_SHEET, *PART_SHEETS)
 README_SHEET = "README"
@@ -388,7 +429,7 @@ def procedure_row(item: dict[str, Any]) -> dict[str, Any]:
 
 def part_rows(item: dict[str, Any], sheet: Sheet) -> list[dict[str, Any]]:
     rows = []
-    for position, part in enumerate(item["version"][sheet.part], start=1):
+    for position, part in enumerate(item["version"].get(sheet.part, []), start=1):
         values = {"description": part} if sheet.part == "steps" else dict(part)
         rows.append({"local_code": item["local_code"], "position": position, **values})
     return rows

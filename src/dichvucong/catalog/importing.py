@@ -416,6 +416,8 @@ def _column_of(path: Path) -> str:
 
 def _read_sheet(workbook, sheet: Sheet, errors: list) -> list[tuple[int, dict[str, Any]]]:
     if sheet.name not in workbook.sheetnames:
+        if sheet.part == "process":
+            return []  # workbooks from before the electronic process: no process
         errors.append((_file_label(), _("The sheet %(sheet)s is missing.") % {"sheet": sheet.name}))
         return []
     rows = workbook[sheet.name].iter_rows(values_only=True)
@@ -656,6 +658,11 @@ def _check_agencies(checker: _Checker, planned: list[_Planned]) -> None:
         for code in (
             plan.normalized.item["version"]["competent_agency"],
             *plan.normalized.item["version"]["receiving_agencies"],
+            *(
+                step["agency"]
+                for step in plan.normalized.item["version"].get("process", [])
+                if step["agency"] is not None
+            ),
         )
     }
     agencies = {a.code: a for a in Agency.objects.filter(code__in=wanted)}
@@ -670,6 +677,11 @@ def _check_agencies(checker: _Checker, planned: list[_Planned]) -> None:
         # No index: the list was sorted, so it may not be the file's; the code says which.
         places += [
             (("version", "receiving_agencies"), code) for code in version["receiving_agencies"]
+        ]
+        places += [
+            (("version", "process", index, "agency"), step["agency"])
+            for index, step in enumerate(version.get("process", []), start=1)
+            if step["agency"] is not None
         ]
         for path, code in places:
             agency = agencies.get(code)
@@ -861,7 +873,12 @@ def version_apply_content(
     """
     templates = templates or {}
     with transaction.atomic():
-        codes = [content["competent_agency"], *content["receiving_agencies"]]
+        process = content.get("process", [])
+        codes = [
+            content["competent_agency"],
+            *content["receiving_agencies"],
+            *(step["agency"] for step in process if step["agency"] is not None),
+        ]
         agencies = {a.code: a for a in Agency.objects.filter(code__in=codes)}
         unknown = [code for code in codes if code not in agencies]
         if unknown:
@@ -921,6 +938,14 @@ def version_apply_content(
             fees=[dict(fee) for fee in content["fees"]],
             components=components,
             steps=[{"description": step} for step in content["steps"]],
+            process_steps=[
+                {
+                    **step,
+                    "at_receiving_agency": step["agency"] is None,
+                    "agency": None if step["agency"] is None else agencies[step["agency"]],
+                }
+                for step in process
+            ],
         )
 
 

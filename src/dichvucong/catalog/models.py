@@ -426,3 +426,71 @@ class Step(VersionPart):
 
     def __str__(self) -> str:
         return self.description[:80]
+
+
+class ProcessRole(models.TextChoices):
+    """Who acts at a process step: the accounts.Membership roles that process dossiers."""
+
+    ONE_STOP_OFFICER = "one_stop_officer", _("One-stop officer")
+    SPECIALIST = "specialist", _("Specialist")
+    LEADER = "leader", _("Leader")
+
+
+class ProcessStep(VersionPart):
+    """A step of the electronic process (quy trình điện tử) a dossier follows after receipt.
+
+    The agency is a named agency, or — `at_receiving_agency` — the desk where the dossier was
+    filed (one procedure is received at many desks). Steps at several agencies make an
+    inter-agency (liên thông) process.
+    """
+
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="process_steps"
+    )
+    name = models.CharField(_("name"), max_length=300)
+    at_receiving_agency = models.BooleanField(_("at the receiving agency"), default=False)
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agency"),
+        help_text=_("Empty when the step is at the receiving agency."),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=ProcessRole.choices)
+    duration = models.PositiveIntegerField(_("time budget"), default=1)
+    unit = models.CharField(
+        _("unit"),
+        max_length=16,
+        choices=[
+            (DurationUnit.HOURS.value, _("working hours")),
+            (DurationUnit.WORKING_DAYS.value, _("working days")),
+            (DurationUnit.DAYS.value, _("days")),
+            (DurationUnit.MONTHS.value, _("months")),
+        ],
+        default=DurationUnit.WORKING_DAYS.value,
+    )
+    may_return = models.BooleanField(_("may send back a step"), default=False)
+
+    class Meta(VersionPart.Meta):
+        verbose_name = _("process step")
+        verbose_name_plural = _("process steps")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(at_receiving_agency=True, agency__isnull=True)
+                | Q(at_receiving_agency=False, agency__isnull=False),
+                name="catalog_process_step_one_agency",
+                violation_error_message=_(
+                    "A process step is either at the receiving agency or at a named agency."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(duration__gt=0),
+                name="catalog_process_step_budget_positive",
+                violation_error_message=_("A process step's time budget is longer than zero."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

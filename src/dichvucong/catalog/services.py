@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dichvucong.accounts.permissions import can
 from dichvucong.agencies.models import Agency
+from dichvucong.agencies.worktime import DurationUnit
 from dichvucong.core.audit import audit_change, audited_update, snapshot
 from dichvucong.core.constants import PROVINCE_SCOPE
 from dichvucong.core.errors import ServiceError
@@ -45,6 +46,7 @@ from .models import (
     OnlineLevel,
     Procedure,
     ProcedureVersion,
+    ProcessStep,
     Sector,
     Step,
     TimeOption,
@@ -98,6 +100,10 @@ PART_EDITABLE: dict[type[Model], frozenset[str]] = {
         {"position", "name", "paper_form", "count", "mandatory", "template", "note"}
     ),
     Step: frozenset({"position", "description"}),
+    ProcessStep: frozenset(
+        {"position", "name", "at_receiving_agency", "agency", "role", "duration", "unit"}
+        | {"may_return"}
+    ),
 }
 # The related names of the parts on a version, in the order they are shown and recorded.
 PART_RELATIONS: dict[str, type[Model]] = {
@@ -105,8 +111,15 @@ PART_RELATIONS: dict[str, type[Model]] = {
     "fees": Fee,
     "components": Component,
     "steps": Step,
+    "process_steps": ProcessStep,
 }
-_PART_ACTION = {TimeOption: "time_option", Fee: "fee", Component: "component", Step: "step"}
+_PART_ACTION = {
+    TimeOption: "time_option",
+    Fee: "fee",
+    Component: "component",
+    Step: "step",
+    ProcessStep: "process_step",
+}
 
 # Form templates people download: office documents and PDFs only, checked by their first
 # bytes as well as their name, and not larger than this (settings.DVC_TEMPLATE_MAX_BYTES).
@@ -528,6 +541,83 @@ def version_missing_parts(version: ProcedureVersion) -> list[str]:
     return missing
 
 
+# Process budgets (issue 5): a working day is 8 working hours (agencies.worktime.DurationUnit);
+# for the warning on calendar-time procedures a month counts as 30 days, and a working day or
+# 8 working hours as at least one calendar day.
+_HOURS_PER_WORKING_DAY = 8
+_DAYS_PER_MONTH = 30
+_WORKING_UNITS = frozenset({DurationUnit.HOURS.value, DurationUnit.WORKING_DAYS.value})
+
+
+def _process_reference(version: ProcedureVersion) -> TimeOption | None:
+    # The first time option is the procedure's normal case; later ones are longer cases (for
+    # example "if verification is needed"), which a process fitting the first also fits.
+    return version.time_options.order_by("position", "id").first()
+
+
+def version_process_problems(version: ProcedureVersion) -> tuple[list[str], list[str]]:
+    """(errors, warnings) about the process steps' time budgets against the procedure's time.
+
+    Checked against the first time option. In working hours or working days the budgets'
+    sum may not exceed it (errors: publishing refuses); in calendar days or months it can only
+    be estimated, so an excess is a warning. No process steps: nothing to check.
+    """
+    steps = list(version.process_steps.all())
+    option = _process_reference(version)
+    if not steps or option is None:
+        return [], []
+    if option.unit in _WORKING_UNITS:
+        if option.same_day:
+            limit = _HOURS_PER_WORKING_DAY
+        elif option.unit == DurationUnit.WORKING_DAYS.value:
+            limit = option.duration * _HOURS_PER_WORKING_DAY
+        else:
+            limit = option.duration
+        if any(step.unit not in _WORKING_UNITS for step in steps):
+            return [
+                gettext(
+                    "The procedure's time is counted in working time, so every process step's "
+                    "budget must be in working hours or working days."
+                )
+            ], []
+        total = sum(
+            step.duration * (_HOURS_PER_WORKING_DAY if step.unit != DurationUnit.HOURS else 1)
+            for step in steps
+        )
+        if total > limit:
+            return [
+                gettext(
+                    "The process steps take %(total)s working hours in all, more than the "
+                    "procedure's time of %(limit)s working hours."
+                )
+                % {"total": total, "limit": limit}
+            ], []
+        return [], []
+    limit = option.duration * (_DAYS_PER_MONTH if option.unit == DurationUnit.MONTHS else 1)
+    total = 0.0
+    for step in steps:
+        if step.unit == DurationUnit.MONTHS:
+            total += step.duration * _DAYS_PER_MONTH
+        elif step.unit == DurationUnit.HOURS:
+            total += step.duration / _HOURS_PER_WORKING_DAY
+        else:
+            total += step.duration
+    if total > limit:
+        return [], [
+            gettext(
+                "The process steps take at least %(total)s days in all, more than the "
+                "procedure's time of %(limit)s days; check the budgets."
+            )
+            % {"total": f"{total:g}", "limit": limit}
+        ]
+    return [], []
+
+
+def version_publish_warnings(version: ProcedureVersion) -> list[str]:
+    """What publishing does not refuse but the publisher should read (calendar-time budgets)."""
+    return version_process_problems(version)[1]
+
+
 def version_publish(*, version: ProcedureVersion, actor: Any) -> ProcedureVersion:
     """Publish a complete draft; the version published before it becomes superseded."""
     with transaction.atomic():
@@ -548,6 +638,13 @@ def version_publish(*, version: ProcedureVersion, actor: Any) -> ProcedureVersio
                 _("This version cannot be published yet. Missing: %(parts)s.")
                 % {"parts": "; ".join(missing)},
                 code="incomplete",
+            )
+        errors, _warnings = version_process_problems(locked)
+        if errors:
+            raise ServiceError(
+                _("This version cannot be published: %(problems)s")
+                % {"problems": " ".join(errors)},
+                code="process_budget",
             )
         now = timezone.now()
         previous = (
@@ -776,6 +873,18 @@ def step_delete(*, step: Step, actor: Any) -> None:
     _part_delete(step, actor=actor)
 
 
+def process_step_add(*, version: ProcedureVersion, actor: Any, **fields: Any) -> ProcessStep:
+    return _part_add(ProcessStep, version=version, actor=actor, fields=fields)
+
+
+def process_step_update(*, process_step: ProcessStep, actor: Any, **fields: Any) -> ProcessStep:
+    return _part_update(process_step, actor=actor, fields=fields)
+
+
+def process_step_delete(*, process_step: ProcessStep, actor: Any) -> None:
+    _part_delete(process_step, actor=actor)
+
+
 def version_parts_replace(
     *,
     version: ProcedureVersion,
@@ -784,6 +893,7 @@ def version_parts_replace(
     fees: Iterable[Mapping[str, Any]] | None = None,
     components: Iterable[Mapping[str, Any]] | None = None,
     steps: Iterable[Mapping[str, Any]] | None = None,
+    process_steps: Iterable[Mapping[str, Any]] | None = None,
 ) -> ProcedureVersion:
     """Replace whole lists of a draft's parts (None: leave that list alone), in the order given.
 
@@ -795,6 +905,7 @@ def version_parts_replace(
         "fees": fees,
         "components": components,
         "steps": steps,
+        "process_steps": process_steps,
     }
     given = {relation: list(rows) for relation, rows in given.items() if rows is not None}
     with transaction.atomic():
