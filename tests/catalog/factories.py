@@ -28,6 +28,8 @@ from dichvucong.catalog.models import (
     OnlineLevel,
     Procedure,
     ProcedureVersion,
+    ProcessRole,
+    ProcessStep,
     Sector,
     Step,
     TimeOption,
@@ -201,3 +203,32 @@ class StepFactory(DjangoModelFactory):
     version = factory.SubFactory(ProcedureVersionFactory)
     position = 0
     description = factory.Sequence(lambda n: f"Bước {n}: thực hiện thử nghiệm.")
+
+
+class ProcessStepFactory(DjangoModelFactory):
+    """A step of the electronic process; by default the specialist of the competent agency."""
+
+    class Meta:
+        model = ProcessStep
+
+    version = factory.SubFactory(ProcedureVersionFactory)
+    position = 0
+    name = "Thẩm định hồ sơ"
+    at_receiving_agency = False
+    agency = factory.LazyAttribute(lambda step: step.version.competent_agency)
+    role = ProcessRole.SPECIALIST
+    duration = 1
+    unit = DurationUnit.WORKING_DAYS.value
+    may_return = True
+
+    class Params:
+        at_desk = factory.Trait(
+            at_receiving_agency=True,
+            agency=None,
+            role=ProcessRole.ONE_STOP_OFFICER,
+            name="Tiếp nhận hồ sơ",
+            duration=4,
+            unit=DurationUnit.HOURS.value,
+            may_return=False,
+        )
+        leader = factory.Trait(role=ProcessRole.LEADER, name="Ký duyệt kết quả")

@@ -17,6 +17,7 @@ from .factories import (
     FieldFactory,
     ProcedureFactory,
     ProcedureVersionFactory,
+    ProcessStepFactory,
     StepFactory,
     TimeOptionFactory,
 )
@@ -335,8 +336,10 @@ def test_procedure_page_queries_do_not_grow_with_parts(client, count, django_ass
         FeeFactory(version=version, position=position)
         ComponentFactory(version=version, position=position, with_template=True)
         StepFactory(version=version, position=position)
-    # The version with its joins (1), then times, fees, components, steps and desks (5).
-    with django_assert_num_queries(6):
+        ProcessStepFactory(version=version, position=position)
+    # The version with its joins (1), then times, fees, components, steps, process steps,
+    # their agencies and desks (7).
+    with django_assert_num_queries(8):
         response = client.get(detail_url(version))
     assert main_of(response).count("download>Tải mẫu") == count
 

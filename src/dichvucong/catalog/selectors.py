@@ -309,6 +309,7 @@ def procedure_get_public(*, local_code: str) -> ProcedureVersion | None:
             "fees",
             "components",
             "steps",
+            "process_steps__agency",
             Prefetch("receiving_agencies", queryset=Agency.objects.order_by("name", "pk")),
         )
         .first()

@@ -14,7 +14,16 @@ from rest_framework import serializers
 
 from dichvucong.agencies.models import Level
 
-from ..models import Component, Fee, OnlineLevel, OnlineServiceKind, ProcedureVersion, TimeOption
+from ..models import (
+    Component,
+    Fee,
+    OnlineLevel,
+    OnlineServiceKind,
+    ProcedureVersion,
+    ProcessRole,
+    ProcessStep,
+    TimeOption,
+)
 
 SUBJECTS = (("citizens", "Công dân"), ("organisations", "Tổ chức"))
 CHANNELS = (("counter", "Tại bộ phận một cửa"), ("post", "Qua bưu chính"), ("online", "Trực tuyến"))
@@ -267,6 +276,36 @@ class ComponentSerializer(serializers.Serializer):
         return request.build_absolute_uri(path) if request else path
 
 
+class ProcessStepSerializer(serializers.Serializer):
+    """Một bước của quy trình điện tử (quy trình nội bộ, liên thông) sau khi tiếp nhận."""
+
+    name = serializers.CharField(read_only=True)
+    agency = serializers.SerializerMethodField(
+        help_text="Cơ quan thực hiện bước; null: cơ quan đã tiếp nhận hồ sơ."
+    )
+    role = serializers.ChoiceField(
+        choices=ProcessRole.choices,
+        read_only=True,
+        help_text="one_stop_officer (công chức một cửa), specialist (chuyên viên), "
+        "leader (lãnh đạo).",
+    )
+    duration = serializers.IntegerField(read_only=True, help_text="Thời gian của bước.")
+    # Text, not a third "unit" enum: the schema's enum names would collide (TimeOption, Fee).
+    unit = serializers.CharField(
+        read_only=True,
+        help_text="hours (giờ làm việc), working_days (ngày làm việc), days (ngày), months (tháng).",
+    )
+    may_return = serializers.BooleanField(
+        read_only=True, help_text="Có thể chuyển trả hồ sơ về bước trước."
+    )
+
+    @extend_schema_field(AgencyRefSerializer(allow_null=True))
+    def get_agency(self, step: ProcessStep) -> dict[str, str] | None:
+        if step.at_receiving_agency:
+            return None
+        return {"code": step.agency.code, "name": step.agency.name}
+
+
 class AnnouncingDecisionSerializer(serializers.Serializer):
     number = serializers.CharField(
         source="announcing_decision_number", read_only=True, help_text="Số quyết định công bố."
@@ -294,6 +333,12 @@ class ProcedureDetailSerializer(ProcedureListItemSerializer):
     fee_note = serializers.CharField(read_only=True)
     components = ComponentSerializer(many=True, read_only=True)
     steps = serializers.SerializerMethodField(help_text="Trình tự thực hiện.")
+    process = ProcessStepSerializer(
+        source="process_steps",
+        many=True,
+        read_only=True,
+        help_text="Quy trình xử lý điện tử: các bước, cơ quan, người thực hiện, thời gian.",
+    )
     conditions = serializers.CharField(read_only=True)
     legal_basis = serializers.SerializerMethodField(
         help_text="Căn cứ pháp lý, mỗi văn bản một dòng."

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext, pgettext
 
 from dichvucong.agencies.worktime import SAME_DAY_CUTOFF, DurationUnit
 
-from ..models import Fee, OnlineLevel, ProcedureVersion, TimeOption
+from ..models import Fee, OnlineLevel, ProcedureVersion, ProcessStep, TimeOption
 
 register = template.Library()
 
@@ -42,8 +42,16 @@ def time_text(option: TimeOption, default_cutoff: datetime.time | None = None) -
         return _(
             "Same day (if received after %(cutoff)s, the result is returned the next working day)"
         ) % {"cutoff": clock_text(cutoff)}
-    count = option.duration
-    unit = option.unit
+    return _duration_text(option.duration, option.unit)
+
+
+@register.filter
+def budget_text(step: ProcessStep) -> str:
+    """A process step's time budget: "4 giờ làm việc", "1 ngày làm việc"."""
+    return _duration_text(step.duration, step.unit)
+
+
+def _duration_text(count: int, unit: str) -> str:
     if unit == DurationUnit.HOURS:
         text = ngettext("%(count)s working hour", "%(count)s working hours", count)
     elif unit == DurationUnit.DAYS:
