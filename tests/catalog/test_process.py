@@ -17,7 +17,7 @@ from dichvucong.catalog.importing import procedures_import
 from dichvucong.catalog.models import ProcedureVersion, ProcessRole, ProcessStep, VersionStatus
 from dichvucong.core.errors import ServiceError
 from dichvucong.core.models import AuditEntry
-from tests.accounts.factories import MembershipFactory
+from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.agencies.factories import AgencyFactory
 
 from .factories import ProcedureVersionFactory, ProcessStepFactory
@@ -274,3 +274,41 @@ def test_the_page_and_the_api_show_the_process(client):
     assert data["process"][0]["agency"] is None
     assert data["process"][1]["agency"] == {"code": other.code, "name": other.name}
     assert data["process"][1]["role"] == "specialist"
+
+
+def _publish_in_admin(client, version):
+    return client.post(
+        reverse("admin:catalog_procedureversion_changelist"),
+        {"action": "publish_versions", "_selected_action": [str(version.pk)]},
+        follow=True,
+    )
+
+
+def test_the_admin_publishes_a_calendar_time_version_with_a_warning(client, province_admin):
+    version = _draft(duration=15, unit=DurationUnit.DAYS.value)
+    _process(version, (20, "days"))
+    client.force_login(province_admin)
+
+    response = _publish_in_admin(client, version)
+
+    text = " ".join(str(message) for message in response.context["messages"])
+    assert "vượt thời hạn giải quyết" in text and "20" in text
+    version.refresh_from_db()
+    assert version.status == VersionStatus.PUBLISHED
+
+
+def test_the_admin_refuses_a_working_time_version_over_budget(client, province_admin):
+    version = _draft()
+    _process(version, (6, "working_days"))
+    client.force_login(province_admin)
+
+    response = _publish_in_admin(client, version)
+
+    text = " ".join(str(message) for message in response.context["messages"])
+    assert "Chưa thể công bố" in text and "48 giờ làm việc" in text
+    version.refresh_from_db()
+    assert version.status == VersionStatus.DRAFT
+    # The inline (shown to roles holding the catalog.*_processstep permissions).
+    client.force_login(UserFactory(superuser=True))
+    page = client.get(reverse("admin:catalog_procedureversion_change", args=[version.pk]))
+    assert "process_steps-TOTAL_FORMS" in page.content.decode()
