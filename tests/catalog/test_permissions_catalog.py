@@ -39,6 +39,7 @@ def test_roles_open_the_catalogue_admin():
         assert user.has_module_perms("catalog")
         assert user.has_perm("catalog.change_procedureversion")
         assert user.has_perm("catalog.add_step")
+        assert user.has_perm("catalog.add_processstep")
         assert not user.has_perm("catalog.delete_procedure")
     assert province_admin.has_perm("catalog.change_sector")
     assert not agency_admin.has_perm("catalog.change_sector")

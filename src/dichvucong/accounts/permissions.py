@@ -193,6 +193,7 @@ _CATALOG_PERMISSIONS = (
     _perms("catalog.fee", *_ALL),
     _perms("catalog.component", *_ALL),
     _perms("catalog.step", *_ALL),
+    _perms("catalog.processstep", *_ALL),
 )
 
 ROLE_MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
