@@ -147,6 +147,7 @@ def test_a_draft_renders_editable_with_its_parts(client, world, who):
         "Fee",
         "Component",
         "Step",
+        "ProcessStep",
     ]
     assert all(inline.has_change_permission for inline in inlines)
     assert response.context["may_publish"] is (who == "province_admin")
