@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from dichvucong.core.audit import audit_change, audited_update, snapshot
+from dichvucong.core.audit import audit_change, audited_create, audited_update, snapshot
 from dichvucong.core.errors import ServiceError
 
 from .models import AdministrativeUnit, Agency, Level
@@ -74,17 +74,7 @@ def unit_create(
     unit = AdministrativeUnit(
         code=code, name=name, level=level, kind=kind, parent=parent, valid_from=valid_from
     )
-    unit.full_clean()
-    with transaction.atomic():
-        unit.save(force_insert=True)
-        audit_change(
-            action="unit.create",
-            instance=unit,
-            before=None,
-            after=snapshot(unit),
-            scope=UNIT_AUDIT_SCOPE,
-        )
-    return unit
+    return audited_create(unit, action="unit.create", scope=UNIT_AUDIT_SCOPE)
 
 
 def unit_update(*, unit: AdministrativeUnit, data: Mapping[str, Any]) -> AdministrativeUnit:
@@ -155,17 +145,7 @@ def agency_create(
         desk_email=desk_email,
         desk_opening_hours=desk_opening_hours,
     )
-    agency.full_clean()
-    with transaction.atomic():
-        agency.save(force_insert=True)
-        audit_change(
-            action="agency.create",
-            instance=agency,
-            before=None,
-            after=snapshot(agency),
-            scope=agency.code,
-        )
-    return agency
+    return audited_create(agency, action="agency.create", scope=agency.code)
 
 
 def agency_update(*, agency: Agency, data: Mapping[str, Any]) -> Agency:

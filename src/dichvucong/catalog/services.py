@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from dichvucong.accounts.permissions import can
 from dichvucong.agencies.models import Agency
 from dichvucong.agencies.worktime import DurationUnit
-from dichvucong.core.audit import audit_change, audited_update, snapshot
+from dichvucong.core.audit import audit_change, audited_create, audited_update, snapshot
 from dichvucong.core.constants import PROVINCE_SCOPE
 from dichvucong.core.errors import ServiceError
 
@@ -255,17 +255,7 @@ def _versions_for_refresh(**filters):
 def sector_create(*, code: str, name: str, actor: Any) -> Sector:
     _require(actor, "procedure.publish", None, CLASSIFICATION_PROVINCE_ONLY)
     sector = Sector(code=code, name=name)
-    sector.full_clean()
-    with transaction.atomic():
-        sector.save(force_insert=True)
-        audit_change(
-            action="catalog.sector.create",
-            instance=sector,
-            before=None,
-            after=snapshot(sector),
-            actor=actor,
-        )
-    return sector
+    return audited_create(sector, action="catalog.sector.create", actor=actor)
 
 
 def sector_update(*, sector: Sector, actor: Any, **fields: Any) -> Sector:
@@ -284,17 +274,7 @@ def sector_update(*, sector: Sector, actor: Any, **fields: Any) -> Sector:
 def field_create(*, code: str, name: str, sector: Sector, actor: Any) -> Field:
     _require(actor, "procedure.publish", None, CLASSIFICATION_PROVINCE_ONLY)
     field = Field(code=code, name=name, sector=sector)
-    field.full_clean()
-    with transaction.atomic():
-        field.save(force_insert=True)
-        audit_change(
-            action="catalog.field.create",
-            instance=field,
-            before=None,
-            after=snapshot(field),
-            actor=actor,
-        )
-    return field
+    return audited_create(field, action="catalog.field.create", actor=actor)
 
 
 def field_update(*, field: Field, actor: Any, **fields: Any) -> Field:
@@ -318,18 +298,9 @@ def procedure_create(
     """A new procedure without versions; `version_create_draft(initial=...)` gives it its first."""
     _require(actor, "procedure.draft", None)
     procedure = Procedure(local_code=local_code, national_code=national_code, dvc_code=dvc_code)
-    procedure.full_clean()
-    with transaction.atomic():
-        procedure.save(force_insert=True)
-        audit_change(
-            action="catalog.procedure.create",
-            instance=procedure,
-            before=None,
-            after=snapshot(procedure),
-            scope=PROVINCE_SCOPE,
-            actor=actor,
-        )
-    return procedure
+    return audited_create(
+        procedure, action="catalog.procedure.create", scope=PROVINCE_SCOPE, actor=actor
+    )
 
 
 def procedure_agency(procedure: Procedure) -> Agency | None:

@@ -426,6 +426,24 @@ def _entry_problem(
     return None
 
 
+def audited_create(
+    instance: models.Model, *, action: str, scope: str = "province", actor: Any = None
+) -> Any:
+    """Validate, insert and record a new row — the shape of every plain "create" service."""
+    instance.full_clean()
+    with transaction.atomic():
+        instance.save(force_insert=True)
+        audit_change(
+            action=action,
+            instance=instance,
+            before=None,
+            after=snapshot(instance),
+            scope=scope,
+            actor=actor,
+        )
+    return instance
+
+
 def audited_update(
     instance: models.Model,
     *,
