@@ -45,3 +45,27 @@ def test_no_app_imports_a_higher_one(app):
 def test_every_app_has_a_rank():
     apps = {path.parent.name for path in SRC.glob("*/apps.py")}
     assert apps == set(RANK)
+
+
+# Modules that assign a `.status` of their OWN model (not a dossier's), with the reason.
+OTHER_STATUS_WRITERS = {
+    "catalog/services.py": "ProcedureVersion: draft → published → superseded, in version_publish",
+    "notifications/services.py": "Delivery: queued → sent / failed, in the sending service",
+}
+
+
+def test_only_the_workflow_assigns_a_dossier_status():
+    """style.md: exactly one function changes a dossier's status (workflow.engine)."""
+    offenders = []
+    for path in sorted(SRC.rglob("*.py")):
+        relative = path.relative_to(SRC).as_posix()
+        if relative.startswith("workflow/") or "/migrations/" in relative:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            for target in targets:
+                if isinstance(target, ast.Attribute) and target.attr == "status":
+                    if relative not in OTHER_STATUS_WRITERS:
+                        offenders.append(f"{relative}:{node.lineno}")
+    assert offenders == []
