@@ -65,7 +65,10 @@ def test_only_the_workflow_assigns_a_dossier_status():
         for node in ast.walk(tree):
             targets = node.targets if isinstance(node, ast.Assign) else []
             for target in targets:
-                if isinstance(target, ast.Attribute) and target.attr == "status":
-                    if relative not in OTHER_STATUS_WRITERS:
-                        offenders.append(f"{relative}:{node.lineno}")
+                if (
+                    isinstance(target, ast.Attribute)
+                    and target.attr == "status"
+                    and relative not in OTHER_STATUS_WRITERS
+                ):
+                    offenders.append(f"{relative}:{node.lineno}")
     assert offenders == []
