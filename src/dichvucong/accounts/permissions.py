@@ -127,6 +127,11 @@ def dossier_process(user, obj) -> bool:
     return _holds(user, frozenset({Role.SPECIALIST, Role.LEADER}), obj)
 
 
+def dossier_handle(user, obj) -> bool:
+    # Any officer role at the agency; the process step's own role is checked by the workflow.
+    return _holds(user, OFFICER_ROLES, obj)
+
+
 def dossier_approve(user, obj) -> bool:
     return _holds(user, frozenset({Role.LEADER}), obj)
 
@@ -153,6 +158,7 @@ ACTIONS: dict[str, Callable[[Any, Any], bool]] = {
     "profile.edit": profile_edit,
     "dossier.receive": dossier_receive,
     "dossier.process": dossier_process,
+    "dossier.handle": dossier_handle,
     "dossier.approve": dossier_approve,
     "dossier.view": dossier_view,
 }

@@ -201,3 +201,21 @@ def working_hours_between_for(
     first, last = sorted((_local_year(start), _local_year(end)))
     cal = calendar_for(agency=agency, years=range(first, last + 1))
     return worktime.working_hours_between(cal, start, end)
+
+
+def warn_at_for(*, agency: Agency | None = None, due_at: datetime) -> datetime:
+    """One working day (the calendar's day length) before `due_at` under `agency`'s calendar:
+    from then on the step or dossier is "due soon" and a late dossier's apology is prompted."""
+    year = _local_year(due_at)
+    cal = calendar_for(agency=agency, years=range(year - 1, year + 1))
+    return worktime.subtract_working_time(cal, due_at, cal.hours_per_day)
+
+
+def add_working_time_for(
+    *, agency: Agency | None = None, start: datetime, delta: timedelta
+) -> datetime:
+    """`start` moved on by `delta` of working time under `agency`'s calendar (a step's due
+    time after a supplement pause)."""
+    return _with_years_covering(
+        agency, _local_year(start), lambda cal: worktime.add_working_time(cal, start, delta)
+    )

@@ -183,6 +183,31 @@ def add_working_time(cal: Calendar, start: datetime, delta: timedelta) -> dateti
     return position + remaining
 
 
+def subtract_working_time(cal: Calendar, end: datetime, delta: timedelta) -> datetime:
+    """The latest moment from which `delta` of working time elapses by `end` (the inverse of
+    `add_working_time`): e.g. one working day before a due time, for due-soon warnings."""
+    if not isinstance(delta, timedelta) or delta < timedelta(0):
+        raise ValueError("The working time to subtract must be a non-negative timedelta.")
+    finish = _local(cal, end, "The end time")
+    if delta == timedelta(0):
+        return finish
+    remaining = delta
+    day = finish.date()
+    # Ten years back is far beyond any procedure's time: stop rather than loop forever.
+    for _day in range(3660):
+        if is_working_day(cal, day):
+            for session_start, session_end in reversed(cal.sessions):
+                low = _at(cal, day, session_start)
+                high = min(_at(cal, day, session_end), finish)
+                if high <= low:
+                    continue
+                if remaining <= high - low:
+                    return high - remaining
+                remaining -= high - low
+        day -= timedelta(days=1)
+    raise ValueError("No working time found in the ten years before the end time.")
+
+
 def working_hours_between(cal: Calendar, start: datetime, end: datetime) -> timedelta:
     """Working time inside sessions between two moments; negative when `end` is before `start`.
 

@@ -6,6 +6,7 @@ whatever the reader's interface language; the data comes from the dossier and it
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -199,4 +200,8 @@ def html_to_pdf(html: str) -> bytes:
     # Imported here: WeasyPrint loads Pango at import, which only the PDF path needs.
     from weasyprint import HTML
 
+    # fontTools stamps each embedded font subset with the current time unless
+    # SOURCE_DATE_EPOCH is set; a fixed stamp makes the same form give the same bytes, which
+    # is how a re-rendering knows nothing changed.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     return HTML(string=html).write_pdf()

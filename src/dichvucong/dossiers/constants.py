@@ -67,3 +67,10 @@ class ResultDelivery(models.TextChoices):
 class PartyKind(models.TextChoices):
     INDIVIDUAL = "individual", _("Individual")
     ORGANISATION = "organisation", _("Organisation")
+
+
+class ResultKind(models.TextChoices):
+    """What the processing decided: a grant (the requested paper) or a reasoned refusal."""
+
+    GRANT = "grant", _("Granted")
+    REFUSAL = "refusal", _("Refused, with reasons")

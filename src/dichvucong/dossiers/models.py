@@ -13,7 +13,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dichvucong.agencies.models import Agency
-from dichvucong.catalog.models import Component, ProcedureVersion, TimeOption
+from dichvucong.catalog.models import (
+    Component,
+    ProcedureVersion,
+    ProcessRole,
+    ProcessStep,
+    TimeOption,
+)
 from dichvucong.core.models import RuleSet
 
 from .constants import (
@@ -22,6 +28,7 @@ from .constants import (
     DossierStatus,
     PartyKind,
     ResultDelivery,
+    ResultKind,
 )
 
 # Statuses in which the applicant may still change answers and files.
@@ -149,6 +156,36 @@ class Dossier(models.Model):
         _("supplement requests at intake"), default=0, editable=False
     )
     refusal_reason = models.TextField(_("reason for refusal"), blank=True)
+
+    # Deadlines (workflow.deadlines). current_due_at is when the dossier is due now: the
+    # appointment moved by the applicant's supplement pauses, or an apology's new date;
+    # warn_at is one working day before it (due-soon marks, the apology prompt).
+    current_due_at = models.DateTimeField(_("due now"), null=True, blank=True, editable=False)
+    warn_at = models.DateTimeField(_("due soon from"), null=True, blank=True, editable=False)
+    apology_prompted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # A fee required during processing (status 6), recorded as paid in fee_* above.
+    fee_due_amount = models.PositiveBigIntegerField(
+        _("fee required (VND)"), null=True, blank=True, editable=False
+    )
+
+    # The result: proposed by a specialist, approved by a leader (then resolved, status 9).
+    result_kind = models.CharField(
+        _("result"), max_length=10, choices=ResultKind.choices, blank=True, editable=False
+    )
+    result_summary = models.TextField(_("result or reasons for refusal"), blank=True)
+    result_proposed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    result_approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    withdrawal_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    stop_reason = models.TextField(_("reason for stopping"), blank=True)
+    # Hand-over of the result: who collected it at the desk, or the postal tracking number.
+    return_recipient = models.CharField(_("collected by"), max_length=200, blank=True)
+    return_tracking_number = models.CharField(
+        _("postal tracking number"), max_length=60, blank=True
+    )
     # "Đúng hạn" as Decision 766 counts it (workflow.ontime), stored by the finishing transition
     # so statistics never recompute it; null while the dossier is not finished.
     on_time = models.BooleanField(_("on time"), null=True, blank=True, editable=False)
@@ -179,6 +216,12 @@ class Dossier(models.Model):
             models.Index(fields=["owner_account", "-created_at"], name="dossiers_owner_list"),
             models.Index(
                 fields=["submitter_account", "-created_at"], name="dossiers_submitter_list"
+            ),
+            # The deadline task: unfinished dossiers whose warning time has come.
+            models.Index(
+                fields=["warn_at"],
+                name="dossiers_open_warn",
+                condition=Q(finished_at__isnull=True, warn_at__isnull=False),
             ),
         ]
 
@@ -376,3 +419,159 @@ class CodeCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id}/{self.period}: {self.value}"
+
+
+class DossierStep(models.Model):
+    """The dossier's passage through one step of its procedure's process (catalog.ProcessStep).
+
+    One step is open at a time (finished_at empty): it is in the inbox of the officers who hold
+    its role at its agency. Its due time comes from the step's budget under the agency's
+    calendar, moved on by any supplement pause; warn_at is one working day before it.
+    """
+
+    class Outcome(models.TextChoices):
+        FORWARDED = "forwarded", _("Forwarded")
+        SENT_BACK = "sent_back", _("Sent back")
+        RESOLVED = "resolved", _("Resolved")
+        RETURNED = "returned", _("Result returned")
+        STOPPED = "stopped", _("Stopped")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    process_step = models.ForeignKey(
+        ProcessStep, on_delete=models.PROTECT, related_name="+", verbose_name=_("process step")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    name = models.CharField(_("step"), max_length=300)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="dossier_steps", verbose_name=_("agency")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=ProcessRole.choices)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_steps",
+        verbose_name=_("assigned to"),
+    )
+    handed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handed over by"),
+    )
+    started_at = models.DateTimeField(_("received at"))
+    due_at = models.DateTimeField(_("due"))
+    warn_at = models.DateTimeField(_("due soon from"))
+    finished_at = models.DateTimeField(_("handed on at"), null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handed on by"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    due_soon_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("dossier step")
+        verbose_name_plural = _("dossier steps")
+        ordering = ["started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=Q(finished_at__isnull=True),
+                name="dossiers_one_open_step",
+            ),
+        ]
+        indexes = [
+            # The officer inbox: an agency's open steps for a role, due soonest first (keyset).
+            models.Index(
+                fields=["agency", "role", "due_at", "id"],
+                name="dossiers_step_inbox",
+                condition=Q(finished_at__isnull=True),
+            ),
+            models.Index(
+                fields=["warn_at"],
+                name="dossiers_step_open_warn",
+                condition=Q(finished_at__isnull=True),
+            ),
+            models.Index(fields=["dossier", "started_at"], name="dossiers_step_by_dossier"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.position}. {self.name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.finished_at is None
+
+
+class Apology(models.Model):
+    """The apology with a new date (form 04: 2018 "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
+    2025 "Văn bản xin lỗi và đề nghị gia hạn"). The original appointment never changes."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="apologies")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason for the delay"))
+    previous_due_at = models.DateTimeField(_("date it was due"))
+    new_due_at = models.DateTimeField(_("new date"))
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("apology")
+        verbose_name_plural = _("apologies")
+        ordering = ["issued_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_due_at__gt=models.F("previous_due_at")),
+                name="dossiers_apology_later_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.new_due_at:%Y-%m-%d}"
+
+
+def result_upload_to(instance: ResultFile, filename: str) -> str:
+    return f"results/{instance.dossier_id}/{instance.stored_name}"
+
+
+class ResultFile(models.Model):
+    """A result document (the e-result, DanhSachGiayToKetQua): private, served through a
+    permission check and the access log."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="result_files")
+    title = models.CharField(_("document"), max_length=300)
+    result_code = models.CharField(
+        _("result number"), max_length=60, blank=True, help_text=_("MaKetQua")
+    )
+    file = models.FileField(_("file"), upload_to=result_upload_to, max_length=255)
+    stored_name = models.CharField(max_length=80, editable=False)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # A proposal sent back by the leader is withdrawn, not deleted (the history shows it).
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("result document")
+        verbose_name_plural = _("result documents")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title

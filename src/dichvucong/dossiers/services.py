@@ -11,6 +11,7 @@ import hashlib
 import os
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import filetype
@@ -31,7 +32,7 @@ from dichvucong.core.audit import audit_change, snapshot
 from dichvucong.core.errors import ServiceError
 
 from .constants import DossierStatus, ResultDelivery
-from .models import Attachment, Dossier
+from .models import Attachment, Dossier, ResultFile
 
 # What an applicant may upload, judged by content: the detected extension → its MIME type.
 ALLOWED_TYPES: dict[str, str] = {
@@ -281,28 +282,17 @@ def _check_component_allowed(dossier: Dossier, component: Component | None) -> N
         )
 
 
-def attachment_add(
-    *,
-    dossier: Dossier,
-    component: Component | None,
-    upload: Any,
-    actor: Any,
-    digitised: bool = False,
-) -> Attachment:
-    """Attach an uploaded file to a component (None: the filled application form).
+@dataclass(frozen=True)
+class CheckedUpload:
+    extension: str
+    content_type: str
+    size: int
+    sha256: str
 
-    The type is judged by the content, never the name; size, total and count limits apply; the
-    file is stored under a random name with the checked extension and its SHA-256 kept.
-    """
-    if digitised:
-        # A desk officer scanning a paper dossier: the right to receive at its desk.
-        if not can(actor, "dossier.receive", dossier.receiving_agency):
-            raise NotYourDossier(
-                _("You do not have the right to do this for %(agency)s.")
-                % {"agency": dossier.receiving_agency.name}
-            )
-    else:
-        _check_applicant(dossier, actor)
+
+def upload_check(upload: Any) -> CheckedUpload:
+    """Refuse an empty, too large or unaccepted file (the type judged by the content, never
+    the name); return its checked type, size and SHA-256."""
     size = upload.size
     if not size:
         raise ServiceError(_("The file is empty."), field="upload", code="empty")
@@ -331,6 +321,75 @@ def attachment_add(
         digest.update(chunk)
     upload.seek(0)
 
+    return CheckedUpload(
+        extension=kind.extension,
+        content_type=ALLOWED_TYPES[kind.extension],
+        size=size,
+        sha256=digest.hexdigest(),
+    )
+
+
+def result_file_store(
+    *, dossier: Dossier, upload: Any, title: str, result_code: str, actor: Any, at
+) -> ResultFile:
+    """Store a result document of a dossier (the e-result). Called by the workflow's result
+    verbs under the dossier's lock, after they checked the officer's right."""
+    checked = upload_check(upload)
+    stored_name = f"{uuid.uuid4().hex}.{checked.extension}"
+    result = ResultFile(
+        dossier=dossier,
+        title=title[:300],
+        result_code=result_code[:60],
+        stored_name=stored_name,
+        original_name=display_name(upload.name or ""),
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_at=at,
+        uploaded_by=actor,
+    )
+    result.file.save(stored_name, ContentFile(upload.read()), save=False)
+    try:
+        result.save()
+        audit_change(
+            action="result_file.add",
+            instance=result,
+            before=None,
+            after=snapshot(result),
+            scope=(dossier.processing_agency or dossier.receiving_agency).code,
+            actor=actor,
+        )
+    except BaseException:
+        _delete_files([result.file.name])
+        raise
+    return result
+
+
+def attachment_add(
+    *,
+    dossier: Dossier,
+    component: Component | None,
+    upload: Any,
+    actor: Any,
+    digitised: bool = False,
+) -> Attachment:
+    """Attach an uploaded file to a component (None: the filled application form).
+
+    The type is judged by the content, never the name; size, total and count limits apply; the
+    file is stored under a random name with the checked extension and its SHA-256 kept.
+    """
+    if digitised:
+        # A desk officer scanning a paper dossier: the right to receive at its desk.
+        if not can(actor, "dossier.receive", dossier.receiving_agency):
+            raise NotYourDossier(
+                _("You do not have the right to do this for %(agency)s.")
+                % {"agency": dossier.receiving_agency.name}
+            )
+    else:
+        _check_applicant(dossier, actor)
+    checked = upload_check(upload)
+    size = checked.size
+
     with transaction.atomic():
         locked = _locked(dossier)
         _check_status(locked, frozenset({DossierStatus.DRAFT, DossierStatus.SUPPLEMENT_REQUESTED}))
@@ -350,15 +409,15 @@ def attachment_add(
                 field="upload",
                 code="dossier_too_large",
             )
-        stored_name = f"{uuid.uuid4().hex}.{kind.extension}"
+        stored_name = f"{uuid.uuid4().hex}.{checked.extension}"
         attachment = Attachment(
             dossier=locked,
             component=component,
             stored_name=stored_name,
             original_name=display_name(upload.name or ""),
-            content_type=ALLOWED_TYPES[kind.extension],
+            content_type=checked.content_type,
             size=size,
-            sha256=digest.hexdigest(),
+            sha256=checked.sha256,
             digitised=digitised,
             uploaded_by=actor,
         )

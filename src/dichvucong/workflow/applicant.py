@@ -17,6 +17,7 @@ from dichvucong.core.errors import ServiceError
 from dichvucong.dossiers.models import Dossier, SupplementRequest
 
 from .engine import transition_apply
+from .processing import pause_end
 
 
 class DossierIncomplete(ServiceError):
@@ -110,6 +111,24 @@ def dossier_resubmit(*, dossier: Dossier, actor: Any) -> Dossier:
             )
         request.resolved_at = now
         request.save(update_fields=["resolved_at"])
+        if request.stage == SupplementRequest.Stage.PROCESSING:
+            # Back to the step that asked; the clock runs again, the due times moved on.
+            return pause_end(locked, at=now)
         return {"submitted_at": now}
 
-    return transition_apply(dossier=dossier, name="resubmit", actor=actor, prepare=prepare, at=now)
+    open_request = (
+        SupplementRequest.objects.filter(dossier=dossier, resolved_at__isnull=True)
+        .order_by("requested_at", "id")
+        .last()
+    )
+    processing = (
+        open_request is not None and open_request.stage == SupplementRequest.Stage.PROCESSING
+    )
+    return transition_apply(
+        dossier=dossier,
+        name="resubmit_processing" if processing else "resubmit",
+        actor=actor,
+        agency=open_request.agency if processing else None,
+        prepare=prepare,
+        at=now,
+    )

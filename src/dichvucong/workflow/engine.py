@@ -99,7 +99,8 @@ def transition_apply(
         fields = dict(changes or {})
         if prepare is not None:
             fields.update(prepare(locked))
-        fields["status"] = transition.target
+        target = locked.status if transition.target is None else transition.target
+        fields["status"] = target
         before = snapshot(locked, fields)
         for field_name, value in fields.items():
             setattr(locked, field_name, value)
@@ -110,7 +111,7 @@ def transition_apply(
             at=at,
             transition=transition.name,
             from_status=before["status"],
-            to_status=transition.target,
+            to_status=target,
             actor=actor if getattr(actor, "pk", None) else None,
             actor_label=_actor_label(actor),
             agency=acting_agency,

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dichvucong.accounts.permissions import can
-from dichvucong.agencies.calendar_selectors import due_at_for, receipt_time_for
+from dichvucong.agencies.calendar_selectors import due_at_for, receipt_time_for, warn_at_for
 from dichvucong.agencies.models import Agency
 from dichvucong.catalog.models import Component, ProcedureVersion, TimeOption, VersionStatus
 from dichvucong.core.audit import audit_change, snapshot
@@ -31,6 +31,7 @@ from dichvucong.dossiers.services import attachment_add
 
 from .codes import code_issue
 from .engine import ActorNotAllowed, transition_apply
+from .steps import first_step_open
 
 # The fields of the owner (chủ hồ sơ) and of the submitter a desk officer may fill in.
 OWNER_FIELDS = ("kind", "name", "id_number", "tax_code", "phone", "email", "address")
@@ -127,14 +128,20 @@ def dossier_receive(
             "register_line": register_line,
             "time_option": time_option,
             "due_at": due_at,
+            "current_due_at": due_at,
+            "warn_at": warn_at_for(agency=processing_agency, due_at=due_at),
         }
 
     changes: dict[str, Any] = {}
     if amount is not None:
         changes = {"fee_amount": amount, "fee_receipt_number": receipt_number, "fee_paid_at": at}
-    return transition_apply(
-        dossier=dossier, name="receive", actor=actor, changes=changes, prepare=prepare, at=at
-    )
+    with transaction.atomic():
+        received = transition_apply(
+            dossier=dossier, name="receive", actor=actor, changes=changes, prepare=prepare, at=at
+        )
+        # The dossier reaches its process's first step (usually the desk's hand-over).
+        first_step_open(dossier=received, actor=actor, at=received.received_at)
+    return received
 
 
 def dossier_request_supplement(

@@ -1,8 +1,15 @@
 """Which status changes exist, from which states, by whom: data only, testable without a database.
 
-This issue's transitions (the processing issue adds the rest, as rows here):
-draft → submitted (1); submitted → received (2); submitted → refused (3);
-submitted → supplement requested (5) → submitted (1) when the applicant resubmits.
+With the national codes (domain.md §9, R6):
+- intake: draft → submitted (1); 1 → received (2) | refused (3); 1 → supplement requested (5)
+  → 1 when the applicant resubmits;
+- processing: 2 → 4 when the dossier reaches its first step; 4 → 5 → 4 (a processing agency's
+  supplement request, the clock paused); 4 → 6 → 4 | 9 (a fee, then back to work or, when the
+  result was already approved, resolved); 4 → 9 (resolved: a grant or a reasoned refusal);
+  4 → 8 (stopped); any state before a result → 7 (withdrawal requested) → 8; 9 → 10 (returned).
+
+Which 5 → … row applies (intake or processing) is decided by the open supplement request's stage
+in workflow.applicant; the table says only what may follow what, and who may do it.
 """
 
 from __future__ import annotations
@@ -19,7 +26,9 @@ Actor = Literal["applicant", "officer", "system"]
 class Transition:
     name: str
     sources: frozenset[str]
-    target: str
+    # None: a recorded event that keeps the status (a hand-off between steps, an apology);
+    # it still writes the history row the control slip is built from.
+    target: str | None
     actor: Actor
     # The accounts.permissions action an officer needs on the dossier (None for applicants,
     # whose right is owning the dossier, and for the system).
@@ -44,6 +53,109 @@ TRANSITIONS: dict[str, Transition] = {
             "dossier.receive",
         ),
         Transition("resubmit", frozenset({S.SUPPLEMENT_REQUESTED}), S.SUBMITTED, "applicant"),
+        # --- Processing. "dossier.handle": any officer role at the acting agency; the step's
+        # own role is checked by workflow.processing against the open step.
+        Transition(
+            "forward",
+            frozenset({S.RECEIVED, S.PROCESSING}),
+            S.PROCESSING,
+            "officer",
+            "dossier.handle",
+        ),
+        Transition(
+            "send_back", frozenset({S.PROCESSING}), S.PROCESSING, "officer", "dossier.handle"
+        ),
+        Transition(
+            "propose_result",
+            frozenset({S.PROCESSING}),
+            S.PROCESSING,
+            "officer",
+            "dossier.process",
+        ),
+        # The apology with a new date (form 04): the status stays, the new date is stored
+        # beside the original appointment.
+        Transition(
+            "apologise",
+            frozenset(
+                {
+                    S.RECEIVED,
+                    S.PROCESSING,
+                    S.SUPPLEMENT_REQUESTED,
+                    S.AWAITING_PAYMENT,
+                    S.WITHDRAWAL_REQUESTED,
+                }
+            ),
+            None,
+            "officer",
+            "dossier.approve",
+        ),
+        Transition(
+            "request_supplement_processing",
+            frozenset({S.PROCESSING}),
+            S.SUPPLEMENT_REQUESTED,
+            "officer",
+            "dossier.process",
+        ),
+        Transition(
+            "resubmit_processing", frozenset({S.SUPPLEMENT_REQUESTED}), S.PROCESSING, "applicant"
+        ),
+        Transition(
+            "require_fee",
+            frozenset({S.PROCESSING}),
+            S.AWAITING_PAYMENT,
+            "officer",
+            "dossier.handle",
+        ),
+        Transition(
+            "record_payment",
+            frozenset({S.AWAITING_PAYMENT}),
+            S.PROCESSING,
+            "officer",
+            "dossier.receive",
+        ),
+        Transition(
+            "record_payment_resolve",
+            frozenset({S.AWAITING_PAYMENT}),
+            S.RESOLVED,
+            "officer",
+            "dossier.receive",
+        ),
+        Transition("resolve", frozenset({S.PROCESSING}), S.RESOLVED, "officer", "dossier.approve"),
+        # A leader approving a result whose fee is still unpaid (then 6 → 9 on payment).
+        Transition(
+            "approve_pending_fee",
+            frozenset({S.PROCESSING}),
+            S.AWAITING_PAYMENT,
+            "officer",
+            "dossier.approve",
+        ),
+        Transition(
+            "stop",
+            frozenset({S.PROCESSING, S.WITHDRAWAL_REQUESTED}),
+            S.STOPPED,
+            "officer",
+            "dossier.handle",
+        ),
+        Transition(
+            "request_withdrawal",
+            frozenset(
+                {
+                    S.SUBMITTED,
+                    S.RECEIVED,
+                    S.PROCESSING,
+                    S.SUPPLEMENT_REQUESTED,
+                    S.AWAITING_PAYMENT,
+                }
+            ),
+            S.WITHDRAWAL_REQUESTED,
+            "applicant",
+        ),
+        # The desk hands the result over (or records the postal tracking number); an online
+        # result is returned by the system when the leader approves it.
+        Transition(
+            "return_result", frozenset({S.RESOLVED}), S.RETURNED, "officer", "dossier.receive"
+        ),
+        Transition("return_online", frozenset({S.RESOLVED}), S.RETURNED, "system"),
     )
 }
 
