@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "dichvucong"
-# Lowest first; apps on one rank may use each other (documents ↔ notifications, api ↔ web).
+# Lowest first; apps on one rank may use each other (documents ↔ notifications ↔ feedback, api ↔ web).
 RANK = {
     "core": 0,
     "agencies": 1,
@@ -16,6 +16,7 @@ RANK = {
     "workflow": 5,
     "documents": 6,
     "notifications": 6,
+    "feedback": 6,
     "api": 7,
     "web": 7,
 }

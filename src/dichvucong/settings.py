@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dichvucong.workflow",
     "dichvucong.documents",
     "dichvucong.notifications",
+    "dichvucong.feedback",
     "dichvucong.api",
     "dichvucong.web",
     "django.contrib.admin",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("co-quan/", include("dichvucong.agencies.urls")),
     path("giay-to/", include("dichvucong.documents.urls")),
     path("tra-cuu/", include("dichvucong.dossiers.urls")),
+    path("danh-gia/", include("dichvucong.feedback.urls")),
     path("api/v1/", include("dichvucong.api.urls")),
     path("tai-khoan/", include("dichvucong.accounts.urls")),
     path("tai-khoan/", include("allauth.urls")),

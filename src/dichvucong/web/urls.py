@@ -9,4 +9,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("ho-so/", include("dichvucong.web.applicant.urls")),
     path("mot-cua/", include("dichvucong.web.desk.urls")),
+    path("can-bo/", include("dichvucong.web.officer.urls")),
 ]
