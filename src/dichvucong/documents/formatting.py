@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from dichvucong.core.constants import LEGAL_TIMEZONE
+from dichvucong.dossiers.tokens import rating_token
 
 
 def _local(moment: datetime.datetime) -> datetime.datetime:
@@ -47,11 +48,12 @@ def lookup_url(code: str) -> str:
 
 
 def rating_url(code: str) -> str | None:
-    """The rating page of the processing issue, once its URL exists."""
+    """The rating page of the dossier, with the token that lets the paper's holder rate once."""
     try:
-        return public_url(reverse("feedback:rate", kwargs={"code": code}))
+        path = reverse("feedback:rate", kwargs={"code": code})
     except NoReverseMatch:
         return None
+    return public_url(f"{path}?{urlencode({'t': rating_token(code)})}")
 
 
 def qr_svg(url: str) -> SafeString:
