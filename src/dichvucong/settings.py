@@ -162,6 +162,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery beat's schedule (the embedded mode has no beat: cron runs `manage.py mark_deadlines`).
+DVC_DEADLINE_INTERVAL_MINUTES = env.int("DVC_DEADLINE_INTERVAL_MINUTES", default=15)
+CELERY_BEAT_SCHEDULE = {
+    "deadlines-mark": {
+        "task": "dichvucong.workflow.tasks.deadlines_mark_task",
+        "schedule": DVC_DEADLINE_INTERVAL_MINUTES * 60.0,
+    },
+}
 
 # --- Mail: console in the embedded mode, EMAIL_URL (smtp://user:pass@host:587/?tls=True) otherwise.
 EMAIL_URL = env("EMAIL_URL", default="consolemail://")
