@@ -440,9 +440,10 @@ def fee_record_payment(
             fields.update(_finish_fields(locked, at))
         return fields
 
-    result = transition_apply(dossier=dossier, name=name, actor=actor, prepare=prepare, at=at)
-    if name == "record_payment_resolve":
-        _after_resolved(result, at=at)
+    with transaction.atomic():
+        result = transition_apply(dossier=dossier, name=name, actor=actor, prepare=prepare, at=at)
+        if name == "record_payment_resolve":
+            return _after_resolved(result, at=at)
     return result
 
 
@@ -507,10 +508,10 @@ def _finish_fields(locked: Dossier, at: dt.datetime) -> dict[str, Any]:
     return {"finished_at": at, "on_time": dossier_on_time(locked, finished_at=at)}
 
 
-def _after_resolved(dossier: Dossier, *, at: dt.datetime) -> None:
+def _after_resolved(dossier: Dossier, *, at: dt.datetime) -> Dossier:
     """An online result goes back at once (the applicant downloads it from the dossier page)."""
     if dossier.result_delivery == ResultDelivery.ONLINE:
-        transition_apply(
+        return transition_apply(
             dossier=dossier,
             name="return_online",
             actor=None,
@@ -519,6 +520,7 @@ def _after_resolved(dossier: Dossier, *, at: dt.datetime) -> None:
             prepare=lambda locked: _return_fields(locked, at=at, actor=None),
             at=at,
         )
+    return dossier
 
 
 def result_approve(
@@ -545,9 +547,10 @@ def result_approve(
             fields.update(_finish_fields(locked, at))
         return fields
 
-    dossier = _step_action(step=step, name=name, actor=actor, note=note, at=at, work=work)
-    if name == "resolve":
-        _after_resolved(dossier, at=at)
+    with transaction.atomic():
+        dossier = _step_action(step=step, name=name, actor=actor, note=note, at=at, work=work)
+        if name == "resolve":
+            return _after_resolved(dossier, at=at)
     return dossier
 
 

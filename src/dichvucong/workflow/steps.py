@@ -89,5 +89,6 @@ def first_step_open(*, dossier: Dossier, actor: Any, at: dt.datetime) -> Dossier
 def open_step(dossier: Dossier, *, lock: bool = False) -> DossierStep | None:
     steps = DossierStep.objects.filter(dossier=dossier, finished_at__isnull=True)
     if lock:
-        steps = steps.select_for_update()
+        # of=self: only the step row; never the agency and process rows joined for display.
+        steps = steps.select_for_update(of=("self",))
     return steps.select_related("agency", "process_step").first()
