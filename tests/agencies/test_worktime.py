@@ -299,3 +299,39 @@ def test_custom_sessions_and_weekend():
     assert worktime.due_at(cal, vn(2026, 3, 9, 12, 30), 0, "hours", same_day=True) == vn(
         2026, 3, 9, 17, 0
     )
+
+
+# --- Subtracting working time (one working day before a due time: the due-soon mark)
+
+
+@pytest.mark.parametrize(
+    ("end", "hours", "expected"),
+    [
+        (vn(2026, 3, 10, 9, 0), 8, vn(2026, 3, 9, 9, 0)),  # a plain Tuesday → Monday
+        (vn(2026, 3, 9, 9, 0), 8, vn(2026, 3, 6, 9, 0)),  # Monday → the Friday before
+        (vn(2026, 3, 9, 14, 0), 1, vn(2026, 3, 9, 11, 0)),  # across lunch (13:30 → 11:30)
+        (vn(2026, 2, 23, 10, 0), 8, vn(2026, 2, 13, 10, 0)),  # across Tết, 14/2 to 22/2/2026
+        (vn(2026, 3, 9, 12, 30), 0.5, vn(2026, 3, 9, 11, 0)),  # an end at lunch counts from 11:30
+        (vn(2026, 3, 9, 9, 0), 0, vn(2026, 3, 9, 9, 0)),
+    ],
+)
+def test_subtract_working_time(end, hours, expected):
+    assert worktime.subtract_working_time(CAL, end, timedelta(hours=hours)) == expected
+
+
+def test_subtract_working_time_inverts_add_working_time():
+    start = vn(2025, 6, 2, 9, 45)
+    for hours in (1, 3.5, 8, 40, 8 * 250):
+        delta = timedelta(hours=hours)
+        end = worktime.add_working_time(CAL, start, delta)
+        assert (
+            worktime.working_hours_between(
+                CAL, worktime.subtract_working_time(CAL, end, delta), end
+            )
+            == delta
+        )
+
+
+def test_subtract_working_time_refuses_a_negative_delta():
+    with pytest.raises(ValueError):
+        worktime.subtract_working_time(CAL, vn(2026, 3, 9, 9), timedelta(hours=-1))
