@@ -124,11 +124,15 @@ def test_a_received_dossier_answers_the_whitelisted_status(client, dossier, viet
             "label": "Nộp trực tuyến",
             "at": timezone.localtime(dossier.submitted_at).isoformat(),
             "agency": dossier.receiving_agency.name,
+            "national_code": 1,
+            "national_label": "Mới đăng ký",
         },
         {
             "label": "Bộ phận một cửa tiếp nhận",
             "at": local.isoformat(),
             "agency": dossier.receiving_agency.name,
+            "national_code": 2,
+            "national_label": "Được tiếp nhận",
         },
     ]
 
@@ -164,7 +168,7 @@ def test_an_extended_finished_dossier_shows_its_dates(client, vietnamese):
     DossierHistoryFactory(
         dossier=dossier,
         at=dossier.returned_at,
-        transition="return_result",  # a transition this lookup has no label for
+        transition="a_future_transition",  # a transition this lookup has no label for
         from_status=DossierStatus.RESOLVED,
         to_status=DossierStatus.RETURNED,
         agency=None,
@@ -178,7 +182,13 @@ def test_an_extended_finished_dossier_shows_its_dates(client, vietnamese):
     assert data["finished_at"] == "2025-07-10T08:15:00+07:00"
     assert data["returned_at"] == "2025-07-10T10:15:00+07:00"
     assert data["steps"] == [
-        {"label": "Đã trả kết quả", "at": "2025-07-10T10:15:00+07:00", "agency": None}
+        {
+            "label": "Đã trả kết quả",
+            "at": "2025-07-10T10:15:00+07:00",
+            "agency": None,
+            "national_code": 10,
+            "national_label": "Đã trả kết quả",
+        }
     ]
 
 

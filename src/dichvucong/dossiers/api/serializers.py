@@ -41,7 +41,13 @@ def public_status_data(status: PublicStatus) -> dict:
         "finished_at": _local(status.finished_at),
         "returned_at": _local(status.returned_at),
         "steps": [
-            {"label": step.label, "at": _local(step.at), "agency": step.agency}
+            {
+                "label": step.label,
+                "at": _local(step.at),
+                "agency": step.agency,
+                "national_code": step.national_code,
+                "national_label": step.national_label,
+            }
             for step in status.steps
         ],
     }
@@ -80,6 +86,13 @@ class PublicStepSerializer(serializers.Serializer):
     label = serializers.CharField(help_text="Bước xử lý.")
     at = serializers.DateTimeField(help_text="Thời điểm (giờ Việt Nam).")
     agency = serializers.CharField(allow_null=True, help_text="Cơ quan thực hiện bước này.")
+    national_code = serializers.IntegerField(
+        allow_null=True,
+        help_text="Trạng thái của hồ sơ sau bước này, theo mã của Cổng Dịch vụ công quốc gia.",
+    )
+    national_label = serializers.CharField(
+        allow_null=True, help_text="Tên trạng thái đó theo Cổng Dịch vụ công quốc gia."
+    )
 
 
 class PublicStatusSerializer(serializers.Serializer):

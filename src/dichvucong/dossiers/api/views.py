@@ -49,11 +49,15 @@ STATUS_EXAMPLE = {
             "label": "Nộp trực tuyến",
             "at": "2025-06-30T20:41:12+07:00",
             "agency": "Sở Tư pháp tỉnh Hậu Giang",
+            "national_code": 1,
+            "national_label": "Mới đăng ký",
         },
         {
             "label": "Bộ phận một cửa tiếp nhận",
             "at": "2025-07-01T08:15:00+07:00",
             "agency": "Sở Tư pháp tỉnh Hậu Giang",
+            "national_code": 2,
+            "national_label": "Được tiếp nhận",
         },
     ],
 }
@@ -76,8 +80,9 @@ class DossierPublicStatusView(APIView):
             "Mã hồ sơ in trên giấy tiếp nhận và hẹn trả kết quả (và trong mã QR của giấy). "
             "Kết quả chỉ gồm thủ tục, cơ quan tiếp nhận và giải quyết, trạng thái (nhãn của "
             "cổng và mã 1-10 của Cổng Dịch vụ công quốc gia), các mốc thời gian và các bước "
-            "đã qua; không có thông tin cá nhân (họ tên, số định danh, điện thoại, thư điện "
-            "tử, địa chỉ, người xử lý, ghi chú). Mã sai định dạng bị từ chối (400) trước khi "
+            "đã qua (thời điểm, cơ quan, mã và tên trạng thái quốc gia); không có thông tin "
+            "cá nhân (họ tên, số định danh, điện thoại, thư điện tử, địa chỉ, người xử lý, "
+            "ghi chú). Mã sai định dạng bị từ chối (400) trước khi "
             "tra cứu; mỗi máy khách có giới hạn số lần tra cứu riêng (429)."
         ),
         parameters=[

@@ -1,8 +1,8 @@
 """The public status lookup (tra cứu hồ sơ): what anyone holding a dossier's code may see.
 
 The code is printed on the receipt and in its QR code, so it is not a secret: the lookup shows
-the procedure, the agencies, the status, the dates and the steps so far, and nothing about the
-people (no name, ID number, phone, e-mail, address, answers, actor names or notes, which may
+the procedure, the agencies, the status, the dates and the steps so far (time, agency, the
+national status code and label), and nothing about the people (no name, ID number, phone, e-mail, address, answers, actor names or notes, which may
 hold personal data). The fields are a fixed whitelist (PublicStatus); docs/decisions/0006.
 
 Two indexed queries: the dossier by its unique code with its procedure and agencies, then its
@@ -27,8 +27,8 @@ from ..models import Dossier, DossierHistory
 CODE_PATTERN = re.compile(r"^[0-9A-Z.]{1,35}-\d{6}-\d{4,7}$")
 CODE_EXAMPLE = "000.00.02.H30-250701-0001"
 
-# What the public reads for each step of the history; a transition not listed (added later
-# by the processing issue) reads as the status it led to.
+# What the public reads for each step of the history; a transition not listed reads as the
+# status it led to.
 STEP_LABELS = {
     "submit": _("Submitted online"),
     "submit_at_desk": _("Filed at the desk"),
@@ -36,6 +36,21 @@ STEP_LABELS = {
     "refuse": _("Refused at intake"),
     "request_supplement": _("Supplement requested"),
     "resubmit": _("Resubmitted with the supplement"),
+    "forward": _("Handed on to the next step"),
+    "send_back": _("Sent back to the previous step"),
+    "propose_result": _("Result proposed for approval"),
+    "apologise": _("Apology issued with a new date"),
+    "request_supplement_processing": _("Supplement requested during processing"),
+    "resubmit_processing": _("Resubmitted with the supplement"),
+    "require_fee": _("Fee required"),
+    "record_payment": _("Fee paid"),
+    "record_payment_resolve": _("Fee paid"),
+    "resolve": _("Resolved"),
+    "approve_pending_fee": _("Result approved, fee due"),
+    "stop": _("Processing stopped"),
+    "request_withdrawal": _("Withdrawal requested"),
+    "return_result": _("Result returned"),
+    "return_online": _("Result returned online"),
 }
 
 
@@ -54,6 +69,9 @@ class PublicStep:
     label: str
     at: datetime.datetime
     agency: str | None
+    # The status the dossier was in after this step, in the national portal's codes (§9).
+    national_code: int | None
+    national_label: str | None
 
 
 @dataclass(frozen=True)
@@ -149,11 +167,20 @@ def dossier_public_status(*, code: str) -> PublicStatus | None:
         finished_at=row["finished_at"],
         returned_at=row["returned_at"],
         steps=tuple(
-            PublicStep(
-                label=str(STEP_LABELS.get(transition) or DossierStatus(to_status).label),
-                at=at,
-                agency=agency_name,
-            )
+            _step(transition, to_status, at, agency_name)
             for transition, to_status, at, agency_name in history
         ),
+    )
+
+
+def _step(
+    transition: str, to_status: str, at: datetime.datetime, agency_name: str | None
+) -> PublicStep:
+    national_code = NATIONAL_STATUS_CODE.get(to_status)
+    return PublicStep(
+        label=str(STEP_LABELS.get(transition) or DossierStatus(to_status).label),
+        at=at,
+        agency=agency_name,
+        national_code=national_code,
+        national_label=NATIONAL_STATUS_LABEL.get(national_code) if national_code else None,
     )
