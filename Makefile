@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev system setup demo messages check lint format migrations-check clean help bench schema
+.PHONY: run test install install-dev system browser setup demo messages check lint format migrations-check clean help bench schema
 
 help:
 	@echo "make run   — set up and serve the portal with demo data (embedded mode: SQLite, no services)"
@@ -33,6 +33,10 @@ install-dev: $(VENV)/.installed-dev
 system:
 	@bash scripts/system-packages.sh
 
+# Debian's Chromium for the browser tests (tests/browser), installed when missing.
+browser:
+	@bash scripts/browser.sh
+
 messages: system | $(PY)
 	$(PY) manage.py compilemessages --ignore=$(VENV) -v0
 
@@ -50,7 +54,7 @@ run: setup
 demo: install messages
 	$(PY) manage.py load_demo
 
-test: install-dev messages
+test: install-dev messages browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
