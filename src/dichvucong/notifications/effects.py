@@ -1,4 +1,5 @@
-"""E-mails follow the transitions: submission, receipt, supplement request, refusal."""
+"""E-mails follow the transitions that concern the applicant, and the deadline marks that
+concern the officers and leaders (workflow.deadlines dispatches them like transitions)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.db import transaction
 
 from dichvucong.workflow.effects import on_transition
 
-from .constants import DeliveryStatus
+from .constants import APPLICANT_EVENTS, OFFICER_EVENTS, DeliveryStatus
 from .services import delivery_create_for_transition
 from .tasks import MAX_RETRIES, send_dossier_email
 
@@ -39,8 +40,18 @@ def _enqueue(delivery_id: int) -> None:
         logger.exception("Sending delivery %s failed", delivery_id)
 
 
-@on_transition("submit", "receive", "request_supplement", "refuse")
-def notify_applicant(dossier_id: int, transition: str) -> None:
-    for delivery in delivery_create_for_transition(dossier_id=dossier_id, event=transition):
+def _notify(dossier_id: int, event: str) -> None:
+    for delivery in delivery_create_for_transition(dossier_id=dossier_id, event=event):
         if delivery.status != DeliveryStatus.SENT:
             transaction.on_commit(partial(_enqueue, delivery.pk))
+
+
+@on_transition(*sorted(APPLICANT_EVENTS))
+def notify_applicant(dossier_id: int, transition: str) -> None:
+    _notify(dossier_id, transition)
+
+
+@on_transition(*sorted(OFFICER_EVENTS))
+def notify_officers(dossier_id: int, event: str) -> None:
+    """The deadline marks (workflow.deadlines): the step's holders and the leaders."""
+    _notify(dossier_id, event)
