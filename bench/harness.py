@@ -171,14 +171,36 @@ def wait_healthy(base_url: str, process: subprocess.Popen, timeout: float = 90) 
     raise RuntimeError(f"/healthz did not answer ok within {timeout:.0f} s: {last}")
 
 
-def sample_statuses(base_url: str, paths: list[str]) -> dict[str, int]:
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    # A redirect (to the login page, say) is counted as what it is, not followed to a 200.
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def request_headers(scenario: Scenario, seeded: Seeded) -> tuple[str, str]:
+    """(Accept, Cookie) of a scenario's requests."""
+    accept = "text/html" if scenario.html else "application/json"
+    return accept, seeded.session_cookie if scenario.signed_in else ""
+
+
+def sample_statuses(
+    base_url: str, paths: list[str], *, accept: str = "application/json", cookie: str = ""
+) -> dict[str, int]:
     """Each request once, before the load: a scenario of errors is not a benchmark."""
     counts: dict[str, int] = {}
+    headers = {"Accept": accept, **({"Cookie": cookie} if cookie else {})}
     for path in paths:
+        request = urllib.request.Request(f"{base_url}{path}", headers=headers)
         try:
-            with urllib.request.urlopen(f"{base_url}{path}", timeout=10) as response:
+            with _opener.open(request, timeout=10) as response:
                 status = response.status
-                json.load(response)
+                if accept == "application/json":
+                    json.load(response)
+                else:
+                    response.read()
         except urllib.error.HTTPError as exc:
             status = exc.code
         counts[str(status)] = counts.get(str(status), 0) + 1
@@ -186,7 +208,14 @@ def sample_statuses(base_url: str, paths: list[str]) -> dict[str, int]:
 
 
 def wrk(
-    label: str, base_url: str, paths_file: Path, *, connections: int, threads: int, seconds: int
+    label: str,
+    base_url: str,
+    paths_file: Path,
+    *,
+    connections: int,
+    threads: int,
+    seconds: int,
+    headers: tuple[str, str] = ("application/json", ""),
 ) -> WrkRun:
     command = [
         "wrk",
@@ -200,6 +229,7 @@ def wrk(
         "--",
         str(paths_file),
         str(threads),
+        *headers,
     ]
     load_before = float(Path("/proc/loadavg").read_text().split()[0])
     output = run(command, timeout=seconds + 60)
@@ -379,7 +409,8 @@ def main(argv: list[str] | None = None) -> int:
             paths = scenario.paths(seeded)
             paths_file = work / f"{scenario.name}.paths"
             paths_file.write_text("\n".join(paths) + "\n")
-            statuses = sample_statuses(base_url, paths)
+            headers = request_headers(scenario, seeded)
+            statuses = sample_statuses(base_url, paths, accept=headers[0], cookie=headers[1])
             log(f"{scenario.name}: {len(paths)} requests in rotation, first pass {statuses}")
             wrk(
                 "warm-up",
@@ -388,6 +419,7 @@ def main(argv: list[str] | None = None) -> int:
                 connections=args.connections,
                 threads=args.threads,
                 seconds=args.warmup,
+                headers=headers,
             )
             prepared.append((scenario, paths_file, statuses))
         # Throughput in rounds, the scenarios taking turns: whatever else loads the machine
@@ -403,6 +435,7 @@ def main(argv: list[str] | None = None) -> int:
                         connections=args.connections,
                         threads=args.threads,
                         seconds=max(1, args.duration // args.rounds),
+                        headers=request_headers(scenario, seeded),
                     )
                 )
         for scenario, paths_file, statuses in prepared:
@@ -410,7 +443,16 @@ def main(argv: list[str] | None = None) -> int:
             # Let the workers finish what the last 32-connection run left in the listen queue,
             # and warm the single connection, before timing it.
             time.sleep(3)
-            wrk("1 connection, warm-up", base_url, paths_file, connections=1, threads=1, seconds=2)
+            headers = request_headers(scenario, seeded)
+            wrk(
+                "1 connection, warm-up",
+                base_url,
+                paths_file,
+                connections=1,
+                threads=1,
+                seconds=2,
+                headers=headers,
+            )
             latency = wrk(
                 "1 connection",
                 base_url,
@@ -418,6 +460,7 @@ def main(argv: list[str] | None = None) -> int:
                 connections=1,
                 threads=1,
                 seconds=args.latency_duration,
+                headers=headers,
             )
             log(
                 f"{scenario.name}: {throughput.rps:.0f} req/s at {args.connections}, "
@@ -549,10 +592,17 @@ def render_report(
         f"{len(rebuilt)} indexes dropped before COPY and built after it; "
         f"seconds {json.dumps(seeded.seconds)}.",
         f"- Dossiers: {seeded.dossiers:,} received over three years across the desks, "
-        f"{seeded.history_rows:,} history rows, loaded with COPY (constraints and secondary "
-        "indexes of the two tables dropped before and made again after); "
+        f"{seeded.history_rows:,} history rows and their open steps, loaded with COPY (constraints "
+        "and secondary indexes of the three tables dropped before and made again after); "
         f"{json.dumps(seeded.dossier_parts, ensure_ascii=False)}; "
         f"{len(seeded.lookup_codes):,} of their codes in the lookup's rotation.",
+        f"- Officer inbox: {seeded.open_steps:,} open steps (DossierStep, the unfinished "
+        f"dossiers'), {seeded.inbox_open_steps:,} of them at the specialist step of agency "
+        f"{seeded.inbox_agency_code} with due times over ± 30 days around the seeding time "
+        f"({seeded.inbox_assigned:,} assigned to the bench officer, the others unassigned); "
+        "finished dossiers keep no step rows. The bench officer is a specialist of that "
+        "agency; the seed makes a database session for them, whose cookie the requests carry "
+        "(Accept: text/html).",
         f"- Server: `{shlex.join(gunicorn_command[1:-2])}` — sync workers as in production, "
         "static files collected, access log off (the reverse proxy logs).",
         "- Environment of the portal: DJANGO_DEBUG=false, DATABASE_URL to the bench database, "

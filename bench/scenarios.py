@@ -25,6 +25,10 @@ class Scenario:
     max_p95_ms: float | None = None
     max_p99_ms: float | None = None
     baseline: bool = False
+    # An HTML page (Accept: text/html) rather than JSON, and whether the requests carry the
+    # seeded officer's session cookie.
+    html: bool = False
+    signed_in: bool = False
     notes: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -89,6 +93,11 @@ def lookup_paths(data: Seeded) -> list[str]:
     return [f"/api/v1/dossiers/{code}/status/" for code in data.lookup_codes]
 
 
+def inbox_paths(data: Seeded) -> list[str]:
+    # The officer's default inbox: their agency's open specialist steps, due soonest first.
+    return ["/can-bo/"]
+
+
 SCENARIOS = [
     Scenario(
         name="baseline",
@@ -114,5 +123,17 @@ SCENARIOS = [
         min_throughput_ratio=0.60,
         max_p99_ms=50.0,
         notes="issue 4",
+    ),
+    Scenario(
+        name="officer-inbox",
+        title=(
+            "Officer inbox (HTML, signed in): a specialist's default inbox at an agency with "
+            "50,000 open dossiers among 1,000,000"
+        ),
+        paths=inbox_paths,
+        max_p95_ms=150.0,
+        html=True,
+        signed_in=True,
+        notes="issue 5",
     ),
 ]

@@ -1,6 +1,8 @@
 """Seeds the benchmark database fast: units, agencies, sectors, fields, 2,000 procedures with
 their published versions and parts, and 1,000,000 dossiers received over three years with their
-history rows, loaded with PostgreSQL's COPY.
+history rows, loaded with PostgreSQL's COPY; every published version gets the usual electronic
+process (desk → specialist → leader → desk), and one district (the officer inbox's agency) has
+50,000 dossiers open at its specialist step, with a bench officer and a signed-in session.
 
 Run by bench/harness.py as `python bench/seed.py` with DATABASE_URL pointing at the (migrated,
 empty) benchmark database; prints one JSON line describing what it loaded (Seeded).
@@ -46,6 +48,12 @@ class Seeded:
     history_rows: int = 0
     dossier_parts: dict = field(default_factory=dict)
     lookup_codes: list[str] = field(default_factory=list)
+    # The officer inbox: one agency's open steps, a specialist of it and a session cookie.
+    inbox_agency_code: str = ""
+    inbox_open_steps: int = 0
+    inbox_assigned: int = 0
+    open_steps: int = 0
+    session_cookie: str = ""
 
     @classmethod
     def from_json(cls, text: str) -> Seeded:
@@ -88,11 +96,23 @@ def _secondary_indexes(connection, tables: list[str]) -> list[tuple[str, str]]:
 # --- Dossiers: 1,000,000 over three years, with their history rows (the public lookup) -------
 
 DOSSIERS = 1_000_000
+OPEN_STATUSES = frozenset({"received", "processing", "supplement_requested", "awaiting_payment"})
 # Received on the working days of three years before the catalogue's date (seed's `today`).
 DOSSIER_YEARS = 3
 # Every LOOKUP_EVERY-th code goes into the lookup scenario's rotation.
 LOOKUP_EVERY = 200
 LOCAL_OFFSET = 7 * 3600  # Asia/Ho_Chi_Minh has no daylight saving time
+
+# The officer inbox: this many dossiers open at the specialist step of one district, which
+# receives a larger share of the dossiers (INBOX_WEIGHT against 4 for the other districts) so
+# that they are its own procedures'; every INBOX_ASSIGNED_EVERY-th is assigned to the bench
+# officer, the others wait unassigned. Their due times spread over ± INBOX_SPREAD_DAYS of now.
+INBOX_STEPS = 50_000
+INBOX_WEIGHT = 20.0
+INBOX_EVERY = 3
+INBOX_ASSIGNED_EVERY = 10
+INBOX_SPREAD_DAYS = 30
+BENCH_OFFICER_EMAIL = "chuyenvien.bench@haugiang.gov.vn"
 
 OWNER_FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Đặng", "Bùi"]
 OWNER_MIDDLE = ["Văn", "Thị", "Minh", "Ngọc", "Hữu", "Thanh", "Quốc", "Kim"]
@@ -143,8 +163,27 @@ def _columns_and_rest(model, given: list[str]) -> tuple[list[str], str]:
     return given + rest_columns, suffix
 
 
-def seed_dossiers(connection, *, today, agencies, versions, through, time_options) -> dict:
-    """COPYs DOSSIERS dossiers and their history; returns counts, timings and lookup codes.
+def seed_dossiers(
+    connection,
+    *,
+    today,
+    agencies,
+    versions,
+    through,
+    time_options,
+    process_steps,
+    inbox_agency_pk: int,
+    officer_pk: int,
+    inbox_now_ts: int,
+) -> dict:
+    """COPYs DOSSIERS dossiers, their history and their open steps; returns counts, timings
+    and lookup codes.
+
+    Every unfinished dossier has its open step (DossierStep): at the desk while received, else
+    at its agency's specialist. INBOX_STEPS dossiers of the inbox agency are open at its
+    specialist step with due times around `inbox_now_ts` (the real time of the run: the inbox marks
+    due-soon and overdue steps against it); finished dossiers keep no step rows (the inbox's
+    partial index holds open steps only, so they would only make the table longer).
 
     Constraints and secondary indexes of the two tables are dropped before the load and made
     again after it (one pass each instead of a check or an index insert per row).
@@ -155,7 +194,7 @@ def seed_dossiers(connection, *, today, agencies, versions, through, time_option
     from django.db import transaction
 
     from dichvucong.core.models import RuleSet
-    from dichvucong.dossiers.models import Dossier, DossierHistory
+    from dichvucong.dossiers.models import Dossier, DossierHistory, DossierStep
 
     rng = random.Random(93)
     timings: dict[str, float] = {}
@@ -173,6 +212,8 @@ def seed_dossiers(connection, *, today, agencies, versions, through, time_option
     filing = [by_pk[pk] for pk in sorted(versions_by_agency)]
     # Busier desks at districts and departments than at communes.
     weight = {a.pk: {"province": 3.0, "district": 4.0}.get(a.level, 1.0) for a in filing}
+    weight[inbox_agency_pk] = INBOX_WEIGHT
+    inbox_rng = random.Random(50)
     rule_sets = list(RuleSet.objects.order_by("effective_from").values_list("pk", "effective_from"))
 
     epoch_day = dt.date(1970, 1, 1)
@@ -183,7 +224,7 @@ def seed_dossiers(connection, *, today, agencies, versions, through, time_option
         for n in range((end - start).days)
         if (start + dt.timedelta(days=n)).weekday() < 5
     ]
-    now_ts = ((end - epoch_day).days * 86400) + 8 * 3600 - LOCAL_OFFSET
+    seed_now_ts = ((end - epoch_day).days * 86400) + 8 * 3600 - LOCAL_OFFSET
     # How many each desk receives each working day: around its weighted mean, then nudged at
     # random until the total is exactly DOSSIERS (so the three years are filled to the end).
     per_day_mean = DOSSIERS / (len(days) * sum(weight.values()))
@@ -226,12 +267,20 @@ def seed_dossiers(connection, *, today, agencies, versions, through, time_option
     ]  # fmt: skip
     dossier_columns, dossier_rest = _columns_and_rest(Dossier, dossier_given)
     history_columns, history_rest = _columns_and_rest(DossierHistory, history_given)
+    step_given = [
+        "id", "dossier_id", "process_step_id", "position", "name", "agency_id", "role",
+        "assignee_id", "handed_by_id", "started_at", "due_at", "warn_at", "finished_at",
+        "finished_by_id", "outcome", "note", "due_soon_notified_at", "overdue_notified_at",
+    ]  # fmt: skip
+    step_columns, step_rest = _columns_and_rest(DossierStep, step_given)
+    step_lines: list[str] = []
+    inbox_count = inbox_assigned = 0
 
     dossier_lines: list[str] = []
     history_lines: list[str] = []
     lookup_codes: list[str] = []
     status_counts: dict[str, int] = {}
-    pk = history_pk = 0
+    pk = history_pk = step_pk = 0
     N = "\\N"
     for day, day_counts in zip(days, counts, strict=True):
         day_start = (day - epoch_day).days * 86400 - LOCAL_OFFSET  # local midnight, in UTC
@@ -259,7 +308,7 @@ def seed_dossiers(connection, *, today, agencies, versions, through, time_option
                 submitted = received - (
                     rng.randrange(600, 86400 * 2) if channel == "online" else 300
                 )
-                age_days = (now_ts - received) // 86400
+                age_days = (seed_now_ts - received) // 86400
                 calendar_days = duration * 7 // 5 + 1
                 due = received + calendar_days * 86400
                 h = []  # (at, transition, from, to)
@@ -286,7 +335,7 @@ def seed_dossiers(connection, *, today, agencies, versions, through, time_option
                     r = rng.random()
                     if age_days > calendar_days + 30:
                         status = "returned" if r < 0.94 else ("resolved" if r < 0.97 else "stopped")
-                    elif done_at > now_ts:
+                    elif done_at > seed_now_ts:
                         status = (
                             "received" if r < 0.15 else "processing" if r < 0.75
                             else "supplement_requested" if r < 0.9 else "awaiting_payment"
@@ -298,7 +347,9 @@ def seed_dossiers(connection, *, today, agencies, versions, through, time_option
                     if status in ("supplement_requested", "awaiting_payment", "stopped"):
                         name = {"supplement_requested": "request_supplement",
                                 "awaiting_payment": "request_payment", "stopped": "stop"}[status]  # fmt: skip
-                        h.append((min(now_ts, received + 2 * 86400), name, "processing", status))
+                        h.append(
+                            (min(seed_now_ts, received + 2 * 86400), name, "processing", status)
+                        )
                     if status in ("resolved", "returned"):
                         finished = ts(done_at)
                         h.append((done_at, "resolve", "processing", "resolved"))
@@ -306,6 +357,42 @@ def seed_dossiers(connection, *, today, agencies, versions, through, time_option
                         back = done_at + rng.randrange(3600, 5 * 86400)
                         returned = ts(back)
                         h.append((back, "return_result", "resolved", "returned"))
+                inbox = (
+                    agency.pk == inbox_agency_pk
+                    and code != N
+                    and inbox_count < INBOX_STEPS
+                    and sequence % INBOX_EVERY == 0
+                )
+                if inbox:
+                    # Open at the inbox agency's specialist, due within a month either side of
+                    # the run's real time.
+                    status = "processing"
+                    extended = finished = returned = N
+                    h = [*h[:2], (received + 3600, "start_processing", "received", "processing")]
+                    step_due = inbox_now_ts + inbox_rng.randrange(
+                        -INBOX_SPREAD_DAYS * 86400, INBOX_SPREAD_DAYS * 86400
+                    )
+                    due_text = ts(step_due + 3 * 86400)
+                    inbox_count += 1
+                if status in OPEN_STATUSES:
+                    desk_step = status == "received"
+                    ps_id, ps_position, ps_name = process_steps[version_id][
+                        "desk" if desk_step else "specialist"
+                    ]
+                    if not inbox:
+                        step_due = received + calendar_days * 86400 - 2 * 86400
+                    assignee = N
+                    if inbox and inbox_count % INBOX_ASSIGNED_EVERY == 0:
+                        assignee = officer_pk
+                        inbox_assigned += 1
+                    step_pk += 1
+                    step_lines.append(
+                        f"{step_pk}\t{pk}\t{ps_id}\t{ps_position}\t{ps_name}\t{agency.pk}\t"
+                        f"{'one_stop_officer' if desk_step else 'specialist'}\t{assignee}\t{N}\t"
+                        f"{ts(min(step_due - 2 * 86400, received + 3600))}\t{ts(step_due)}\t"
+                        # One working day before, approximately: 24 hours.
+                        f"{ts(step_due - 86400)}\t{N}\t{N}\t\t\t{N}\t{N}{step_rest}\n"
+                    )
                 status_counts[status] = status_counts.get(status, 0) + 1
                 family, middle, given = (
                     rng.choice(OWNER_FAMILY), rng.choice(OWNER_MIDDLE), rng.choice(OWNER_GIVEN)
@@ -339,7 +426,7 @@ def seed_dossiers(connection, *, today, agencies, versions, through, time_option
 
     started = time.perf_counter()
     quote = connection.ops.quote_name
-    tables = [Dossier._meta.db_table, DossierHistory._meta.db_table]
+    tables = [Dossier._meta.db_table, DossierHistory._meta.db_table, DossierStep._meta.db_table]
     constraints = {table: _table_constraints(connection, table) for table in tables}
     indexes = _secondary_indexes(connection, tables)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -351,12 +438,15 @@ def seed_dossiers(connection, *, today, agencies, versions, through, time_option
         for table, columns, lines in (
             (tables[0], dossier_columns, dossier_lines),
             (tables[1], history_columns, history_lines),
+            (tables[2], step_columns, step_lines),
         ):
             statement = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
             with cursor.cursor.copy(statement) as copy:
                 for offset in range(0, len(lines), 20_000):
                     copy.write("".join(lines[offset : offset + 20_000]))
-        for statement in connection.ops.sequence_reset_sql(no_style(), [Dossier, DossierHistory]):
+        for statement in connection.ops.sequence_reset_sql(
+            no_style(), [Dossier, DossierHistory, DossierStep]
+        ):
             cursor.execute(statement)
     timings["dossiers_copy"] = time.perf_counter() - started
 
@@ -374,6 +464,9 @@ def seed_dossiers(connection, *, today, agencies, versions, through, time_option
     return {
         "dossiers": len(dossier_lines),
         "history_rows": len(history_lines),
+        "open_steps": len(step_lines),
+        "inbox_open_steps": inbox_count,
+        "inbox_assigned": inbox_assigned,
         "statuses": dict(sorted(status_counts.items())),
         "first_day": days[0].isoformat(),
         "last_day": day.isoformat(),
@@ -382,6 +475,38 @@ def seed_dossiers(connection, *, today, agencies, versions, through, time_option
         "lookup_codes": lookup_codes,
         "seconds": timings,
     }
+
+
+def bench_officer(agency, *, now):
+    """The officer whose inbox the benchmark reads: a specialist of the inbox agency."""
+    from dichvucong.accounts.models import Membership, User
+
+    officer = User.objects.create_user(
+        email=BENCH_OFFICER_EMAIL, password=None, full_name="Chuyên viên đo hiệu năng"
+    )
+    Membership.objects.create(
+        user=officer,
+        agency=agency,
+        role=Membership.Role.SPECIALIST,
+        valid_from=now - datetime.timedelta(days=365),
+    )
+    return officer
+
+
+def signed_in_cookie(officer) -> str:
+    """A database session of the officer, as logging in makes it: "name=key" for wrk's Cookie
+    header (the harness sends it with the inbox's requests)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(officer.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = officer.get_session_auth_hash()
+    session.set_expiry(7 * 24 * 3600)
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
 def seed() -> Seeded:
@@ -401,6 +526,8 @@ def seed() -> Seeded:
         OnlineLevel,
         Procedure,
         ProcedureVersion,
+        ProcessRole,
+        ProcessStep,
         Sector,
         Step,
         TimeOption,
@@ -532,6 +659,10 @@ def seed() -> Seeded:
 
     procedures, versions, through = [], [], []
     time_options, fees, components, steps = [], [], [], []
+    process: list = []
+    # version id → {"desk"|"specialist": (process step id, position, name)}: the dossiers'
+    # open steps point at these.
+    process_steps: dict[int, dict[str, tuple[int, int, str]]] = {}
     through_model = ProcedureVersion.receiving_agencies.through
 
     def add_version(procedure, number: int, status: str, fld, sector_code: str, name: str):
@@ -612,6 +743,31 @@ def seed() -> Seeded:
             steps.append(
                 Step(pk=len(steps) + 1, version=version, position=position, description=description)
             )
+        # The demo's electronic process: desk → specialist → leader → desk.
+        for position, (key, name, role, agency, duration, unit) in enumerate(
+            [
+                ("desk", "Tiếp nhận, chuyển hồ sơ", ProcessRole.ONE_STOP_OFFICER, None, 4, "hours"),
+                ("specialist", "Thẩm định hồ sơ", ProcessRole.SPECIALIST, competent, 2, "wd"),
+                ("leader", "Phê duyệt kết quả", ProcessRole.LEADER, competent, 1, "wd"),
+                ("return", "Trả kết quả", ProcessRole.ONE_STOP_OFFICER, None, 4, "hours"),
+            ]
+        ):
+            made = ProcessStep(
+                pk=len(process) + 1,
+                version=version,
+                position=position,
+                name=name,
+                at_receiving_agency=agency is None,
+                agency=agency,
+                role=role,
+                duration=duration,
+                unit=(
+                    DurationUnit.HOURS.value if unit == "hours" else DurationUnit.WORKING_DAYS.value
+                ),
+                may_return=key in ("specialist", "leader"),
+            )
+            process.append(made)
+            process_steps.setdefault(version.pk, {})[key] = (made.pk, position, name)
 
     for index, (fld, sector_code, name) in enumerate(combos, start=1):
         procedure = Procedure(pk=index, local_code=f"BENCH.{index:05d}.H30")
@@ -629,7 +785,16 @@ def seed() -> Seeded:
     started = time.perf_counter()
     catalog_tables = [
         m._meta.db_table
-        for m in (Procedure, ProcedureVersion, through_model, TimeOption, Fee, Component, Step)
+        for m in (
+            Procedure,
+            ProcedureVersion,
+            through_model,
+            TimeOption,
+            Fee,
+            Component,
+            Step,
+            ProcessStep,
+        )
     ]
     indexes = _secondary_indexes(connection, catalog_tables)
     quote = connection.ops.quote_name
@@ -650,6 +815,7 @@ def seed() -> Seeded:
             ("fees", fees),
             ("components", components),
             ("steps", steps),
+            ("process_steps", process),
         ):
             counts[label] = _copy(connection, objects)
         models = [
@@ -664,6 +830,7 @@ def seed() -> Seeded:
             Fee,
             Component,
             Step,
+            ProcessStep,
         ]
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), models):
@@ -684,6 +851,8 @@ def seed() -> Seeded:
             cursor.execute(definition)
     timings["indexes"] = time.perf_counter() - started
 
+    inbox_agency = district_agencies[0]
+    officer = bench_officer(inbox_agency, now=now)
     dossiers = seed_dossiers(
         connection,
         today=today,
@@ -691,6 +860,10 @@ def seed() -> Seeded:
         versions=versions,
         through=through,
         time_options=time_options,
+        process_steps=process_steps,
+        inbox_agency_pk=inbox_agency.pk,
+        officer_pk=officer.pk,
+        inbox_now_ts=int(now.timestamp()),
     )
     timings.update(dossiers.pop("seconds"))
 
@@ -709,6 +882,7 @@ def seed() -> Seeded:
             "fees": counts["fees"],
             "components": counts["components"],
             "steps": counts["steps"],
+            "process_steps": counts["process_steps"],
             "secondary_indexes_rebuilt": [name for name, _definition in indexes],
         },
         agency_codes=[agency.code for agency in agencies],
@@ -718,6 +892,11 @@ def seed() -> Seeded:
         dossiers=dossiers.pop("dossiers"),
         history_rows=dossiers.pop("history_rows"),
         lookup_codes=dossiers.pop("lookup_codes"),
+        inbox_agency_code=inbox_agency.code,
+        inbox_open_steps=dossiers.pop("inbox_open_steps"),
+        inbox_assigned=dossiers.pop("inbox_assigned"),
+        open_steps=dossiers.pop("open_steps"),
+        session_cookie=signed_in_cookie(officer),
         dossier_parts=dossiers,
     )
 

@@ -1,6 +1,8 @@
 -- wrk script: rotates through the request paths listed in a file (one a line) and counts every
 -- response by its HTTP status, so that the harness can count each non-2xx as an error.
--- Usage: wrk -t THREADS -s rotate.lua URL -- PATHS_FILE THREADS
+-- Usage: wrk -t THREADS -s rotate.lua URL -- PATHS_FILE THREADS [ACCEPT [COOKIE]]
+-- ACCEPT is the Accept header (application/json by default); COOKIE, when given, is sent as
+-- the Cookie header (a signed-in session for the officer pages).
 -- At the end it prints one line "BENCH_JSON {...}" with the totals, the status counts and the
 -- latency percentiles (microseconds), which bench/harness.py reads.
 
@@ -21,9 +23,13 @@ function init(args)
   end
   file:close()
   assert(#paths > 0, "no request paths in " .. args[1])
+  local headers = { ["Accept"] = args[3] or "application/json" }
+  if args[4] and #args[4] > 0 then
+    headers["Cookie"] = args[4]
+  end
   prepared = {}
   for i, path in ipairs(paths) do
-    prepared[i] = wrk.format("GET", path, { ["Accept"] = "application/json" })
+    prepared[i] = wrk.format("GET", path, headers)
   end
   -- Each thread starts at another place of the rotation (wrk tells init no thread count).
   local thread_count = tonumber(args[2]) or 1
