@@ -107,12 +107,13 @@ def test_queue_query_count_does_not_grow_with_rows(client, desk, django_assert_n
     client.force_login(officer)
     _submitted(version)
     client.get(reverse("web:desk-queue"))  # warm the content types and the session
-    # session, user, memberships, the procedure filter, one page of the queue
-    with django_assert_num_queries(5):
+    # session, user, memberships, the procedure filter, one page of the queue, the dossiers
+    # withdrawn before receipt
+    with django_assert_num_queries(6):
         client.get(reverse("web:desk-queue"))
     for _ in range(5):
         _submitted(version)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(reverse("web:desk-queue"))
 
 
@@ -364,3 +365,62 @@ def test_nav_shows_the_desk_to_officers_only(client, desk, vietnamese):
     assert reverse("web:desk-queue") in client.get(reverse("web:home")).content.decode()
     client.force_login(UserFactory(applicant=True))
     assert reverse("web:desk-queue") not in client.get(reverse("web:home")).content.decode()
+
+
+# --- a dossier withdrawn before receipt
+
+
+def _withdrawn(version):
+    from dichvucong.workflow.processing import withdrawal_request
+
+    dossier = _submitted(version, owner_name="Võ Văn Rút")
+    return withdrawal_request(
+        dossier=dossier, actor=dossier.owner_account, reason="Tôi nộp nhầm thủ tục."
+    )
+
+
+@pytest.mark.django_db
+def test_a_dossier_withdrawn_before_receipt_is_listed_and_closed_by_the_desk(client, desk):
+    _agency, version, officer = desk
+    dossier = _withdrawn(version)
+    client.force_login(officer)
+    queue = client.get(reverse("web:desk-queue"))
+    assert queue.context["withdrawals"] == [dossier]
+    assert "Tôi nộp nhầm thủ tục." in queue.content.decode()
+    page = client.get(reverse("web:desk-dossier", args=[dossier.pk]))
+    assert page.context["can_stop"] and not page.context["can_act"]
+
+    empty = client.post(reverse("web:desk-stop", args=[dossier.pk]), {"reason": " "})
+    assert empty.status_code == 400
+    assert empty.context["stop_form"].errors["reason"]
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.WITHDRAWAL_REQUESTED
+
+    response = client.post(
+        reverse("web:desk-stop", args=[dossier.pk]), {"reason": "Người nộp rút hồ sơ."}
+    )
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.STOPPED
+    assert dossier.stop_reason == "Người nộp rút hồ sơ."
+    assert dossier.history.last().transition == "stop"
+    assert client.get(reverse("web:desk-queue")).context["withdrawals"] == []
+
+
+@pytest.mark.django_db
+def test_only_the_desks_one_stop_officer_closes_a_withdrawn_dossier(client, desk):
+    _agency, version, officer = desk
+    dossier = _withdrawn(version)
+    before = _state(dossier)
+    # Another desk does not find it; a received dossier is the leader's to stop, not the desk's.
+    other_desk = MembershipFactory(one_stop_officer=True, agency=AgencyFactory(with_desk=True))
+    client.force_login(other_desk.user)
+    response = client.post(reverse("web:desk-stop", args=[dossier.pk]), {"reason": "Dừng."})
+    assert response.status_code == 404
+    assert _state(dossier) == before
+    received = DossierFactory(version=version, received=True)
+    client.force_login(officer)
+    response = client.post(reverse("web:desk-stop", args=[received.pk]), {"reason": "Dừng."})
+    assert response.status_code == 403
+    received.refresh_from_db()
+    assert received.status == DossierStatus.RECEIVED

@@ -398,3 +398,29 @@ def apology_prompts(
         .only("id", "code", "status", "owner_name", "current_due_at", "warn_at", "version__name")
         .order_by("current_due_at", "id")[:limit]
     )
+
+
+# --- The desk: dossiers withdrawn before receipt ---------------------------------------------
+
+
+def desk_withdrawals(*, agency_ids: frozenset[int], limit: int = 50) -> list[Dossier]:
+    """Dossiers the applicant withdrew before the desk received them: the desk's one-stop
+    officer closes them (stop). Few at any time: a plain limited list."""
+    return list(
+        Dossier.objects.filter(
+            receiving_agency_id__in=agency_ids,
+            status=DossierStatus.WITHDRAWAL_REQUESTED,
+            received_at__isnull=True,
+        )
+        .select_related("version")
+        .only(
+            "id",
+            "status",
+            "submitted_at",
+            "owner_name",
+            "withdrawal_reason",
+            "withdrawal_requested_at",
+            "version__name",
+        )
+        .order_by("withdrawal_requested_at", "id")[:limit]
+    )

@@ -115,6 +115,17 @@ class RefuseForm(forms.Form):
     )
 
 
+class StopForm(forms.Form):
+    """Closing a dossier the applicant withdrew before receipt (the desk's stop)."""
+
+    reason = forms.CharField(
+        label=_("Reason for stopping"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+
 class PaperStartForm(forms.Form):
     """Step 1 of a paper dossier: which desk and which procedure."""
 

@@ -30,6 +30,7 @@ from dichvucong.dossiers.selectors.desk import (
     dossier_get_for_desk,
     dossier_queue_for_desk,
 )
+from dichvucong.workflow.engine import ActorNotAllowed
 from dichvucong.workflow.intake import (
     OWNER_FIELDS,
     SUBMITTER_FIELDS,
@@ -38,6 +39,8 @@ from dichvucong.workflow.intake import (
     dossier_refuse,
     dossier_request_supplement,
 )
+from dichvucong.workflow.processing import dossier_stop
+from dichvucong.workflow.selectors import desk_withdrawals
 
 from .forms import (
     PaperDossierForm,
@@ -45,6 +48,7 @@ from .forms import (
     QueueFilterForm,
     ReceiveForm,
     RefuseForm,
+    StopForm,
     SupplementForm,
 )
 
@@ -100,7 +104,12 @@ def queue(request):
     return render(
         request,
         "web/desk/queue.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "withdrawals": desk_withdrawals(agency_ids=ids),
+        },
     )
 
 
@@ -114,6 +123,9 @@ def _detail_context(dossier: Dossier, **forms) -> dict:
         "history": list(dossier.history.select_related("agency")),
         "supplements": list(dossier.supplement_requests.prefetch_related("components")),
         "can_act": dossier.status == DossierStatus.SUBMITTED,
+        # Withdrawn before receipt: the desk closes it (after receipt the leader does).
+        "can_stop": dossier.status == DossierStatus.WITHDRAWAL_REQUESTED
+        and dossier.received_at is None,
         "issued_documents": documents_issued(dossier=dossier),
     }
     if context["can_act"]:
@@ -122,6 +134,8 @@ def _detail_context(dossier: Dossier, **forms) -> dict:
             version=dossier.version
         )
         context["refuse_form"] = forms.get("refuse_form") or RefuseForm()
+    if context["can_stop"]:
+        context["stop_form"] = forms.get("stop_form") or StopForm()
     return context
 
 
@@ -195,6 +209,24 @@ def dossier_refuse_view(request, pk: int):
             messages.success(request, _("The dossier was refused; the applicant is told why."))
             return redirect("web:desk-dossier", pk=dossier.pk)
     return _render_detail(request, dossier, status=400, refuse_form=form)
+
+
+@login_required
+@require_POST
+def dossier_stop_view(request, pk: int):
+    dossier = _dossier(request, pk)
+    form = StopForm(request.POST)
+    if form.is_valid():
+        try:
+            dossier_stop(dossier=dossier, actor=request.user, reason=form.cleaned_data["reason"])
+        except ActorNotAllowed:
+            raise  # a PermissionDenied: the 403 page
+        except ServiceError as error:
+            _refusal_to_form(form, error)
+        else:
+            messages.success(request, _("The withdrawn dossier is closed."))
+            return redirect("web:desk-dossier", pk=dossier.pk)
+    return _render_detail(request, dossier, status=400, stop_form=form)
 
 
 @login_required
