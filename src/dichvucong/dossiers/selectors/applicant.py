@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from ..models import Dossier
+from ..constants import NATIONAL_STATUS_CODE, NATIONAL_STATUS_LABEL, DossierStatus
+from ..models import Dossier, DossierHistory, ResultFile
+
+# The result reaches the applicant once it is approved (resolved) or handed over (returned).
+RESULT_VISIBLE = frozenset({DossierStatus.RESOLVED, DossierStatus.RETURNED})
 
 
 def _mine(user: Any) -> Q:
@@ -41,3 +47,63 @@ def dossier_get_for_applicant(*, user: Any, pk: int) -> Dossier:
         .select_related("version", "receiving_agency", "processing_agency", "rule_set")
         .get(pk=pk)
     )
+
+
+# Transitions whose note is written for the applicant (the reason they are told on the form or
+# in the notice); every other note is an officer's internal remark and stays off their page.
+APPLICANT_NOTE_TRANSITIONS = frozenset(
+    {
+        "refuse",
+        "request_supplement",
+        "request_supplement_processing",
+        "request_withdrawal",
+        "stop",
+        "apologise",
+        "return_result",  # the postal tracking number, or who collected the result
+        "return_online",
+    }
+)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime.datetime
+    agency: str | None
+    status: str
+    national_code: int | None
+    # The national portal's wording of the status (domain.md §9); ours when there is none.
+    status_label: str
+    note: str
+
+
+def dossier_timeline_for_applicant(*, dossier: Dossier) -> list[TimelineEntry]:
+    """The dossier's history as its applicant reads it: when, which agency, which status, and
+    only the notes meant for them (no officer names, no internal notes). One query."""
+    rows = (
+        DossierHistory.objects.filter(dossier_id=dossier.pk)
+        .order_by("at", "id")
+        .values_list("at", "agency__name", "transition", "to_status", "note")
+    )
+    entries = []
+    for at, agency, transition, to_status, note in rows:
+        national = NATIONAL_STATUS_CODE.get(to_status)
+        entries.append(
+            TimelineEntry(
+                at=at,
+                agency=agency,
+                status=to_status,
+                national_code=national,
+                status_label=NATIONAL_STATUS_LABEL.get(national)
+                or str(DossierStatus(to_status).label),
+                note=note if transition in APPLICANT_NOTE_TRANSITIONS else "",
+            )
+        )
+    return entries
+
+
+def result_files_for_applicant(*, dossier: Dossier) -> QuerySet[ResultFile]:
+    """The result documents the applicant may download: none before the dossier is resolved
+    (or returned), and never a proposal the leader sent back."""
+    if dossier.status not in RESULT_VISIBLE:
+        return ResultFile.objects.none()
+    return dossier.result_files.filter(withdrawn_at__isnull=True).order_by("uploaded_at", "id")

@@ -89,3 +89,12 @@ class DeliveryForm(forms.Form):
             self.fields["delivery"].choices = [
                 choice for choice in ResultDelivery.choices if choice[0] != ResultDelivery.ONLINE
             ]
+
+
+class WithdrawalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you withdraw the dossier?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why you withdraw the dossier.")},
+    )

@@ -20,5 +20,7 @@ urlpatterns = [
     path("<int:pk>/da-nop/", views.dossier_submitted, name="dossier-submitted"),
     path("<int:pk>/xoa/", views.dossier_delete, name="dossier-delete"),
     path("<int:pk>/nop-bo-sung/", views.dossier_resubmit_view, name="dossier-resubmit"),
+    path("<int:pk>/rut/", views.dossier_withdraw, name="dossier-withdraw"),
     path("tep/<int:pk>/", views.attachment_download, name="attachment"),
+    path("ket-qua/<int:pk>/", views.result_download, name="result-file"),
 ]

@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,14 +24,22 @@ from dichvucong.core.errors import ServiceError
 from dichvucong.documents.selectors import documents_issued
 from dichvucong.dossiers import services
 from dichvucong.dossiers.constants import DossierStatus
-from dichvucong.dossiers.models import Attachment, Dossier
+from dichvucong.dossiers.models import Attachment, Dossier, ResultFile
 from dichvucong.dossiers.selectors.applicant import (
+    RESULT_VISIBLE,
     dossier_get_for_applicant,
     dossier_list_for_applicant,
+    dossier_timeline_for_applicant,
+    result_files_for_applicant,
 )
+from dichvucong.dossiers.selectors.officer import officer_can_view
+from dichvucong.dossiers.tokens import rating_token
+from dichvucong.feedback.selectors import rating_for_dossier
+from dichvucong.workflow import processing
 from dichvucong.workflow.applicant import dossier_problems, dossier_resubmit, dossier_submit
+from dichvucong.workflow.transitions import transition_get
 
-from .forms import DeliveryForm, DeskForm, OwnerForm, UploadForm
+from .forms import DeliveryForm, DeskForm, OwnerForm, UploadForm, WithdrawalForm
 
 
 def _own(request, pk: int) -> Dossier:
@@ -322,23 +332,71 @@ def dossier_submitted(request, pk: int):
     return render(request, "web/applicant/submitted.html", {"dossier": dossier})
 
 
+def _may_withdraw(dossier: Dossier) -> bool:
+    return dossier.status in transition_get("request_withdrawal").sources
+
+
+def _rating_link(dossier: Dossier) -> str | None:
+    if not dossier.code:
+        return None
+    path = reverse("feedback:rate", kwargs={"code": dossier.code})
+    return f"{path}?{urlencode({'t': rating_token(dossier.code)})}"
+
+
+def _detail_context(dossier: Dossier, *, withdrawal_form=None) -> dict:
+    slots, template_files = _slots(dossier)
+    may_withdraw = _may_withdraw(dossier)
+    return {
+        "dossier": dossier,
+        "timeline": dossier_timeline_for_applicant(dossier=dossier),
+        "answers": formdefs.answers_display(dossier.version, dossier.answers),
+        "slots": slots,
+        "template_files": template_files,
+        "supplement": _open_supplement(dossier),
+        "issued_documents": documents_issued(dossier=dossier),
+        "apology": dossier.apologies.last() if dossier.extended_due_at else None,
+        "result_ready": dossier.status in RESULT_VISIBLE,
+        "result_files": list(result_files_for_applicant(dossier=dossier)),
+        "withdrawal_form": (withdrawal_form or WithdrawalForm()) if may_withdraw else None,
+        "rating": rating_for_dossier(dossier=dossier) if dossier.code else None,
+        "rating_link": _rating_link(dossier),
+    }
+
+
 @login_required
 @require_GET
 def dossier_detail(request, pk: int):
     dossier = _own(request, pk)
-    slots, template_files = _slots(dossier)
+    return render(request, "web/applicant/detail.html", _detail_context(dossier))
+
+
+@login_required
+@require_POST
+def dossier_withdraw(request, pk: int):
+    """The applicant asks to withdraw the dossier before a result (→ 7); the agency stops it."""
+    dossier = _own(request, pk)
+    form = WithdrawalForm(request.POST)
+    if form.is_valid():
+        try:
+            processing.withdrawal_request(
+                dossier=dossier, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Your request to withdraw the dossier is sent. The agency will stop it."),
+            )
+            return redirect("web:dossier-detail", pk=dossier.pk)
+    if not _may_withdraw(dossier):
+        messages.error(request, _("This dossier can no longer be withdrawn."))
+        return redirect("web:dossier-detail", pk=dossier.pk)
     return render(
         request,
         "web/applicant/detail.html",
-        {
-            "dossier": dossier,
-            "history": dossier.history.select_related("agency"),
-            "answers": formdefs.answers_display(dossier.version, dossier.answers),
-            "slots": slots,
-            "template_files": template_files,
-            "supplement": _open_supplement(dossier),
-            "issued_documents": documents_issued(dossier=dossier),
-        },
+        _detail_context(dossier, withdrawal_form=form),
+        status=400,
     )
 
 
@@ -360,11 +418,14 @@ def dossier_delete(request, pk: int):
 def dossier_resubmit_view(request, pk: int):
     dossier = _own(request, pk)
     try:
-        dossier_resubmit(dossier=dossier, actor=request.user)
+        dossier = dossier_resubmit(dossier=dossier, actor=request.user)
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect("web:dossier-files", pk=dossier.pk)
-    messages.success(request, _("Your supplemented dossier is sent to the desk."))
+    if dossier.status == DossierStatus.PROCESSING:
+        messages.success(request, _("Your supplemented dossier is sent back to processing."))
+    else:
+        messages.success(request, _("Your supplemented dossier is sent to the desk."))
     return redirect("web:dossier-detail", pk=dossier.pk)
 
 
@@ -403,4 +464,51 @@ def attachment_download(request, pk: int):
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,
+    )
+
+
+def may_download_result(user, result: ResultFile) -> bool:
+    """The dossier's applicant once the result is out (resolved or returned) and the document
+    not withdrawn; an officer who may see the dossier at any stage."""
+    dossier = result.dossier
+    applicant = user.pk in (dossier.owner_account_id, dossier.submitter_account_id)
+    if applicant and dossier.status in RESULT_VISIBLE and result.withdrawn_at is None:
+        return True
+    return officer_can_view(user=user, dossier=dossier)
+
+
+@login_required
+@require_GET
+def result_download(request, pk: int):
+    """A result document (the e-result), through the permission check and the access log."""
+    result = (
+        ResultFile.objects.select_related("dossier")
+        .only(
+            "pk",
+            "file",
+            "original_name",
+            "content_type",
+            "withdrawn_at",
+            "dossier__id",
+            "dossier__status",
+            "dossier__owner_account_id",
+            "dossier__submitter_account_id",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if result is None or not may_download_result(request.user, result):
+        # Whether the document exists is not told to someone who may not see it.
+        raise Http404
+    try:
+        handle = result.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("This file is not available.")) from None
+    log_access(action="result.download", instance=result)
+    # FileResponse writes an RFC 6266 Content-Disposition (ASCII fallback and filename*).
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=result.original_name,
+        content_type=result.content_type,
     )
