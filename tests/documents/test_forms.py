@@ -1,29 +1,19 @@
 """Forms 01 to 03 as PDFs: their text against golden files, A5 pages, the rule set's form set."""
 
 import datetime
-import io
-from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from dichvucong.documents.services import document_render
+from tests.documents import golden_text
 from tests.documents.factories import RECEIVED_2026, golden_dossier
-
-GOLDEN = Path(__file__).parent / "golden"
-A5_POINTS = (419.53, 595.28)  # 148 by 210 mm
+from tests.documents.golden_text import A5_POINTS, assert_matches_golden, page_size
 
 
 def pdf_text(document) -> tuple[str, list]:
     with document.file.open("rb") as handle:
-        reader = PdfReader(io.BytesIO(handle.read()))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    return text, reader.pages
-
-
-def normalised(text: str) -> str:
-    # Line breaks depend on the fonts installed; the words and their order must not.
-    return " ".join(text.split())
+        data = handle.read()
+    return golden_text.pdf_text(data), golden_text.pdf_pages(data)
 
 
 @pytest.mark.django_db
@@ -41,11 +31,9 @@ def test_form_text_matches_the_golden_file_on_one_a5_page(state, kind):
     document = document_render(dossier_id=dossier.pk, kind=kind)
 
     text, pages = pdf_text(document)
-    golden = (GOLDEN / f"{kind}.txt").read_text()
-    assert normalised(text) == normalised(golden)
+    assert_matches_golden(text, kind)
     assert len(pages) == 1
-    box = pages[0].mediabox
-    assert (round(float(box.width), 2), round(float(box.height), 2)) == A5_POINTS
+    assert page_size(pages[0]) == A5_POINTS
 
 
 @pytest.mark.django_db
@@ -72,13 +60,19 @@ def test_the_dossier_prints_the_form_set_of_its_rule_set(received_at, circular, 
 
 
 @pytest.mark.django_db
-def test_the_rating_qr_code_appears_only_once_the_rating_page_exists(monkeypatch):
+def test_the_rating_qr_code_appears_only_when_the_rating_page_exists(monkeypatch):
+    from django.urls import NoReverseMatch
+
     from dichvucong.documents import formatting
 
     dossier = golden_dossier()
-    html_without = _html(dossier)
-    monkeypatch.setattr(formatting, "reverse", lambda name, kwargs: f"/danh-gia/{kwargs['code']}/")
     html_with = _html(dossier)
+
+    def missing(name, kwargs):
+        raise NoReverseMatch(name)
+
+    monkeypatch.setattr(formatting, "reverse", missing)
+    html_without = _html(dossier)
 
     assert "Tra cứu hồ sơ" in html_without and "Đánh giá" not in html_without
     assert "Đánh giá" in html_with

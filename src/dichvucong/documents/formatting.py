@@ -15,7 +15,7 @@ from dichvucong.core.constants import LEGAL_TIMEZONE
 from dichvucong.dossiers.tokens import rating_token
 
 
-def _local(moment: datetime.datetime) -> datetime.datetime:
+def local_time(moment: datetime.datetime) -> datetime.datetime:
     # Legal times are Vietnamese times, whatever time zone the reader's request activated.
     return timezone.localtime(moment, LEGAL_TIMEZONE)
 
@@ -23,13 +23,13 @@ def _local(moment: datetime.datetime) -> datetime.datetime:
 def date_words(moment: datetime.datetime | datetime.date) -> str:
     """ "ngày 13 tháng 02 năm 2026", the wording of Vietnamese administrative documents."""
     if isinstance(moment, datetime.datetime):
-        moment = _local(moment).date()
+        moment = local_time(moment).date()
     return f"ngày {moment.day:02d} tháng {moment.month:02d} năm {moment.year}"
 
 
 def time_words(moment: datetime.datetime) -> str:
     """ "10 giờ 00 phút" (local time)."""
-    local = _local(moment)
+    local = local_time(moment)
     return f"{local.hour:02d} giờ {local.minute:02d} phút"
 
 

@@ -1,4 +1,8 @@
-"""PDFs the portal generates for a dossier: the official forms 01 to 03 of its rule set."""
+"""PDFs the portal stores for a dossier: the official forms of its rule set issued to the
+applicant (receipt, supplement request, refusal, apology, stop notice).
+
+The control slip and the tracking register are built from the history on demand, never stored.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dichvucong.core.constants import FormPurpose
 from dichvucong.core.models import RuleSet
-from dichvucong.dossiers.models import Dossier, SupplementRequest
+from dichvucong.dossiers.models import Apology, Dossier, SupplementRequest
 
 
 class DocumentKind(models.TextChoices):
@@ -17,6 +21,8 @@ class DocumentKind(models.TextChoices):
     RECEIPT = FormPurpose.RECEIPT.value, FormPurpose.RECEIPT.label
     SUPPLEMENT_REQUEST = FormPurpose.SUPPLEMENT_REQUEST.value, FormPurpose.SUPPLEMENT_REQUEST.label
     REFUSAL = FormPurpose.REFUSAL.value, FormPurpose.REFUSAL.label
+    APOLOGY = FormPurpose.APOLOGY.value, FormPurpose.APOLOGY.label
+    STOP_NOTICE = FormPurpose.STOP_NOTICE.value, FormPurpose.STOP_NOTICE.label
 
 
 def document_upload_to(instance: GeneratedDocument, filename: str) -> str:
@@ -27,9 +33,13 @@ def document_upload_to(instance: GeneratedDocument, filename: str) -> str:
 class GeneratedDocument(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
-    # A supplement request has its own form 02; the other kinds exist once per dossier.
+    # A supplement request has its own form 02 and an apology its own form 04; the other kinds
+    # exist once per dossier.
     supplement_request = models.ForeignKey(
         SupplementRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    apology = models.ForeignKey(
+        Apology, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     rule_set = models.ForeignKey(
         RuleSet, on_delete=models.PROTECT, related_name="+", verbose_name=_("rule set")
@@ -49,13 +59,28 @@ class GeneratedDocument(models.Model):
             # NULLs are distinct in unique indexes, so the two cases are separate constraints.
             models.UniqueConstraint(
                 fields=["dossier", "kind"],
-                condition=Q(supplement_request__isnull=True),
+                condition=Q(supplement_request__isnull=True, apology__isnull=True),
                 name="documents_one_per_kind",
             ),
             models.UniqueConstraint(
                 fields=["dossier", "kind", "supplement_request"],
                 condition=Q(supplement_request__isnull=False),
                 name="documents_one_per_supplement_request",
+            ),
+            models.UniqueConstraint(
+                fields=["dossier", "kind", "apology"],
+                condition=Q(apology__isnull=False),
+                name="documents_one_per_apology",
+            ),
+            # Each form records at most one source, and the right kind of source.
+            models.CheckConstraint(
+                condition=Q(supplement_request__isnull=True)
+                | Q(kind="supplement_request", apology__isnull=True),
+                name="documents_supplement_request_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(apology__isnull=True) | Q(kind="apology"),
+                name="documents_apology_source",
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=DocumentKind.values), name="documents_kind_known"

@@ -14,11 +14,12 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from dichvucong.agencies.models import Agency
 from dichvucong.catalog.models import Component, Fee
 from dichvucong.catalog.templatetags.catalog_tags import time_text, vnd
 from dichvucong.core.models import OfficialForm, RuleSet
 from dichvucong.dossiers.constants import ResultDelivery
-from dichvucong.dossiers.models import Dossier, DossierHistory, SupplementRequest
+from dichvucong.dossiers.models import Apology, Dossier, DossierHistory, SupplementRequest
 
 from .formatting import date_words, lookup_url, moment_words, qr_svg, rating_url
 from .models import DocumentKind
@@ -27,7 +28,14 @@ TEMPLATES = {
     DocumentKind.RECEIPT: "documents/form_receipt.html",
     DocumentKind.SUPPLEMENT_REQUEST: "documents/form_supplement_request.html",
     DocumentKind.REFUSAL: "documents/form_refusal.html",
+    DocumentKind.APOLOGY: "documents/form_apology.html",
+    DocumentKind.STOP_NOTICE: "documents/form_stop_notice.html",
 }
+
+
+RATED_KINDS = frozenset(
+    {DocumentKind.RECEIPT, DocumentKind.SUPPLEMENT_REQUEST, DocumentKind.REFUSAL}
+)
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,7 @@ def _component_row(component: Component) -> ComponentRow:
     )
 
 
-def _circular(rule_set: RuleSet) -> str:
+def circular(rule_set: RuleSet) -> str:
     """ "Thông tư 03/2025/TT-VPCP", read from the rule set's legal basis."""
     match = re.search(r"Thông tư\s+\S+", rule_set.legal_basis)
     return match.group(0).rstrip(";,.") if match else rule_set.name
@@ -94,16 +102,33 @@ def _result_place(dossier: Dossier) -> str:
     return f"Nhận trực tiếp tại {where}"
 
 
-def _issuer(dossier: Dossier) -> tuple[str, str]:
+def issuer(dossier: Dossier) -> tuple[str, str]:
     """The two header lines: the level above, then the desk (Bộ phận Một cửa / Trung tâm)."""
     agency = dossier.receiving_agency
     parent = agency.parent.name if agency.parent_id else agency.name
     return parent, agency.desk_name or agency.name
 
 
-def _place(dossier: Dossier) -> str:
-    unit = dossier.receiving_agency.unit
+def _agency_issuer(agency: Agency) -> tuple[str, str]:
+    """The header lines of a form the agency itself issues (its head signs): the level above,
+    then the agency."""
+    return (agency.parent.name if agency.parent_id else ""), agency.name
+
+
+def place(dossier: Dossier, agency: Agency | None = None) -> str:
+    """Where the form is issued: the unit of the issuing agency (the desk by default)."""
+    unit = (agency or dossier.receiving_agency).unit
     return unit.name if unit is not None else ""
+
+
+def applicant_of(dossier: Dossier) -> dict[str, str]:
+    return {
+        "name": dossier.submitter_name or dossier.owner_name,
+        "address": dossier.submitter_address or dossier.owner_address,
+        "phone": dossier.submitter_phone or dossier.owner_phone,
+        "email": dossier.submitter_email or dossier.owner_email,
+        "id_number": dossier.submitter_id_number or dossier.owner_id_number,
+    }
 
 
 def _last_history(dossier: Dossier, transition: str) -> DossierHistory | None:
@@ -121,22 +146,17 @@ def form_context(
     kind: str,
     form: OfficialForm,
     supplement_request: SupplementRequest | None,
+    apology: Apology | None = None,
 ) -> dict[str, Any]:
-    issuer_above, issuer = _issuer(dossier)
+    issuer_above, issuer_name = issuer(dossier)
     context: dict[str, Any] = {
         "dossier": dossier,
         "form": form,
-        "circular": _circular(form.rule_set),
+        "circular": circular(form.rule_set),
         "issuer_above": issuer_above,
-        "issuer": issuer,
-        "place": _place(dossier),
-        "applicant": {
-            "name": dossier.submitter_name or dossier.owner_name,
-            "address": dossier.submitter_address or dossier.owner_address,
-            "phone": dossier.submitter_phone or dossier.owner_phone,
-            "email": dossier.submitter_email or dossier.owner_email,
-            "id_number": dossier.submitter_id_number or dossier.owner_id_number,
-        },
+        "issuer": issuer_name,
+        "place": place(dossier),
+        "applicant": applicant_of(dossier),
         # The owner is printed apart only when someone else filed for them.
         "owner_differs": bool(dossier.owner_name)
         and dossier.owner_name != (dossier.submitter_name or dossier.owner_name),
@@ -147,7 +167,9 @@ def form_context(
         context["qr_codes"].append(
             {"label": "Tra cứu hồ sơ", "svg": qr_svg(lookup_url(dossier.code))}
         )
-        rating = rating_url(dossier.code)
+        # The rating goes with the intake's papers (forms 01 to 03) and the result, not with
+        # an apology or a stop notice.
+        rating = rating_url(dossier.code) if kind in RATED_KINDS else None
         if rating:
             context["qr_codes"].append({"label": "Đánh giá", "svg": qr_svg(rating)})
 
@@ -180,6 +202,11 @@ def form_context(
             officer_phone=desk.desk_phone,
             desk_name=desk.desk_name or desk.name,
         )
+    elif kind == DocumentKind.APOLOGY:
+        assert apology is not None
+        context.update(_apology_context(dossier, form, apology))
+    elif kind == DocumentKind.STOP_NOTICE:
+        context.update(_stop_notice_context(dossier))
     else:
         refused = _last_history(dossier, "refuse")
         officer = refused.actor if refused else None
@@ -191,9 +218,58 @@ def form_context(
     return context
 
 
-def render_html(context: dict[str, Any], kind: str) -> str:
+def _apology_context(dossier: Dossier, form: OfficialForm, apology: Apology) -> dict[str, Any]:
+    issuer_above, issuer_name = _agency_issuer(apology.agency)
+    signer = apology.issued_by
+    return {
+        "issuer_above": issuer_above,
+        "issuer": issuer_name,
+        "place": place(dossier, apology.agency),
+        "issued_on": date_words(apology.issued_at),
+        "received_on": date_words(dossier.received_at) if dossier.received_at else "",
+        # The appointment printed on the receipt, then the date this apology replaces (an
+        # earlier apology's new date, when there was one).
+        "appointment": moment_words(dossier.due_at) if dossier.due_at else "",
+        "previous_due": moment_words(apology.previous_due_at),
+        "apologised_before": dossier.due_at is not None
+        and apology.previous_due_at != dossier.due_at,
+        "reason": apology.reason,
+        "new_due": moment_words(apology.new_due_at),
+        # TT 03/2025 turned the 2018 "hẹn lại ngày trả kết quả" into a request for an extension;
+        # the form's own title says which wording applies.
+        "extension": "gia hạn" in form.title.lower(),
+        "signer_name": str(signer) if signer else "",
+    }
+
+
+def _stop_notice_context(dossier: Dossier) -> dict[str, Any]:
+    stopped = _last_history(dossier, "stop")
+    agency = stopped.agency if stopped and stopped.agency_id else dossier.receiving_agency
+    issuer_above, issuer_name = _agency_issuer(agency)
+    return {
+        "issuer_above": issuer_above,
+        "issuer": issuer_name,
+        "place": place(dossier, agency),
+        "issued_on": date_words(stopped.at) if stopped else "",
+        "received_on": date_words(dossier.received_at) if dossier.received_at else "",
+        "procedure": dossier.version.name,
+        "reason": dossier.stop_reason,
+        "withdrawal_on": date_words(dossier.withdrawal_requested_at)
+        if dossier.withdrawal_requested_at
+        else "",
+        "withdrawal_reason": dossier.withdrawal_reason,
+        "signer_name": str(stopped.actor) if stopped and stopped.actor else "",
+    }
+
+
+def render_template(template: str, context: dict[str, Any]) -> str:
+    # Official forms print Vietnamese whatever the reader's interface language.
     with translation.override("vi"):
-        return render_to_string(TEMPLATES[DocumentKind(kind)], context)
+        return render_to_string(template, context)
+
+
+def render_html(context: dict[str, Any], kind: str) -> str:
+    return render_template(TEMPLATES[DocumentKind(kind)], context)
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -34,17 +34,20 @@ def dossier_get_for_document(*, user: Any, code: str | None = None, pk: int | No
 
 
 def document_current(*, dossier: Dossier, kind: str) -> GeneratedDocument | None:
-    """The dossier's current form of that kind (for form 02: of its latest request), or None
-    when it has not been rendered yet."""
+    """The dossier's current form of that kind (form 02: of its latest request; form 04: of its
+    latest apology), or None when it has not been rendered yet."""
     documents = GeneratedDocument.objects.filter(dossier=dossier, kind=kind)
     if kind == DocumentKind.SUPPLEMENT_REQUEST:
         latest = dossier.supplement_requests.order_by("-requested_at", "-id").first()
         documents = documents.filter(supplement_request=latest)
+    elif kind == DocumentKind.APOLOGY:
+        latest_apology = dossier.apologies.order_by("-issued_at", "-id").first()
+        documents = documents.filter(apology=latest_apology)
     return documents.order_by("-rendered_at", "-id").first()
 
 
 def documents_issued(*, dossier: Dossier) -> list[GeneratedDocument]:
-    """The dossier's current form of each kind issued so far (form 02: of its latest request),
+    """The dossier's current form of each kind issued so far (forms 02 and 04: the latest),
     in the order they were issued; one query."""
     latest: dict[str, GeneratedDocument] = {}
     for document in GeneratedDocument.objects.filter(dossier=dossier).order_by("created_at", "pk"):

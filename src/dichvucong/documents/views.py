@@ -1,13 +1,20 @@
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404, HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from dichvucong.core.audit import log_access
 from dichvucong.core.errors import ServiceError
 
+from .control_slip import control_slip_dossier, control_slip_pdf
+from .forms import RegisterForm
 from .models import DocumentKind
+from .register import register_agencies, register_form, register_pdf, register_xlsx
 from .selectors import document_current, dossier_get_for_document
 from .services import document_render
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @require_GET
@@ -34,3 +41,60 @@ def dossier_document(
     log_access(action="document.download", instance=document, actor=request.user)
     filename = f"mau-{document.form_number}-{dossier.code or dossier.pk}.pdf"
     return FileResponse(document.file.open("rb"), content_type="application/pdf", filename=filename)
+
+
+@require_GET
+def control_slip(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dossier's process control slip, built from its history at the time of reading: for
+    its applicant and the officers who may see the dossier; 404 for anyone else."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    dossier = control_slip_dossier(user=request.user, pk=pk)
+    if dossier is None:
+        raise Http404
+    pdf = control_slip_pdf(dossier=dossier)
+    log_access(action="document.control_slip", instance=dossier, actor=request.user)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="phieu-kiem-soat-{dossier.code}.pdf"'
+    return response
+
+
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    """The tracking register of a receiving agency over a period, as PDF or XLSX; the form page
+    when a parameter is missing or wrong. For the agency's one-stop officers and leaders and
+    the province's administrators."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    agencies = register_agencies(user=request.user)
+    asked = request.GET.get("agency", "")
+    if not agencies.exists() or (asked.isdigit() and not agencies.filter(pk=int(asked)).exists()):
+        raise PermissionDenied
+    form = RegisterForm(request.GET or None, agencies=agencies, initial={"format": "pdf"})
+    if form.is_bound and form.is_valid():
+        agency, start, end = (
+            form.cleaned_data["agency"],
+            form.cleaned_data["from"],
+            form.cleaned_data["to"],
+        )
+        try:
+            register_form(date_to=end)
+        except ServiceError as error:
+            form.add_error("to", error.message)
+        else:
+            return _register_file(request, form.cleaned_data["format"], agency, start, end)
+    return render(request, "documents/register_page.html", {"form": form})
+
+
+def _register_file(request, file_format, agency, start, end) -> HttpResponse:
+    if file_format == "xlsx":
+        content, content_type = register_xlsx(agency=agency, date_from=start, date_to=end), XLSX
+    else:
+        content = register_pdf(agency=agency, date_from=start, date_to=end)
+        content_type = "application/pdf"
+    log_access(action="document.register", instance=agency, actor=request.user)
+    response = HttpResponse(content, content_type=content_type)
+    filename = f"so-theo-doi-{agency.code}-{start:%Y%m%d}-{end:%Y%m%d}.{file_format}"
+    disposition = "inline" if file_format == "pdf" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
