@@ -1,0 +1,45 @@
+"""The applicant's reads: the timeline keeps only the notes meant for them; result documents
+only once the result is out."""
+
+import pytest
+
+from dichvucong.dossiers.selectors.applicant import (
+    dossier_timeline_for_applicant,
+    result_files_for_applicant,
+)
+from tests.dossiers.processing_paths import INTERNAL_NOTE, SUPPLEMENT_REASON, to_result
+from tests.workflow.world import world
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_timeline_keeps_the_supplement_reason_and_drops_internal_notes(
+    vietnamese, django_assert_num_queries
+):
+    w = world()
+    dossier = to_result(w, supplement=True)
+
+    with django_assert_num_queries(1):
+        timeline = dossier_timeline_for_applicant(dossier=dossier)
+
+    assert [(row.national_code, row.agency) for row in timeline] == [
+        (2, w.desk.name),
+        (4, w.desk.name),
+        (5, w.processing.name),
+    ]
+    assert [row.status_label for row in timeline] == [
+        "Được tiếp nhận",
+        "Đang xử lý",
+        "Yêu cầu bổ sung giấy tờ",
+    ]
+    assert [row.note for row in timeline] == ["", "", SUPPLEMENT_REASON]
+    assert INTERNAL_NOTE in dossier.history.values_list("note", flat=True)
+
+
+def test_result_files_only_once_resolved():
+    w = world()
+    dossier = to_result(w)
+
+    assert list(result_files_for_applicant(dossier=dossier)) == list(dossier.result_files.all())
+    dossier.status = "processing"  # in memory only: the selector reads the status it is given
+    assert not result_files_for_applicant(dossier=dossier).exists()
