@@ -107,3 +107,17 @@ def test_the_stop_handler_ignores_a_dossier_that_is_not_stopped():
     enqueue_stop_notice(dossier.pk, "stop")
 
     assert not GeneratedDocument.objects.filter(kind=DocumentKind.STOP_NOTICE).exists()
+
+
+def test_the_command_re_renders_the_latest_apology(capsys):
+    from django.core.management import call_command
+
+    w = golden_world()
+    dossier = _handed_to_specialist(w, ON_2025)
+    apology = _apologise(w, dossier, days=3)
+
+    call_command("render_document", dossier.code, "apology")
+
+    document = GeneratedDocument.objects.get(kind="apology")
+    assert document.apology == apology
+    assert document.sha256 in capsys.readouterr().out

@@ -7,7 +7,10 @@ from dichvucong.dossiers.models import Dossier
 
 
 class Command(BaseCommand):
-    help = "Re-render a dossier's form (receipt, supplement_request, refusal) as a PDF."
+    help = (
+        "Re-render a dossier's stored form (receipt, supplement_request, refusal, apology, "
+        "stop_notice) as a PDF; forms 02 and 04 of the latest request or apology."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("code", help="Dossier code, or the dossier's id before receipt.")
