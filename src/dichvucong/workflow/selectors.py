@@ -151,7 +151,7 @@ def inbox(
     `scope`: "mine" (assigned to the user or to nobody), "unassigned", or "all" (a leader of
     the agency sees colleagues' steps too, to reassign them; anyone else gets "mine").
     `due`: "soon" (warn_at <= now < due_at) or "overdue" (due_at < now). `q`: the start of a
-    dossier code, or part of the owner's name. `after`: the cursor of the previous page.
+    dossier code (when it has a digit), else part of the owner's name. `after`: the cursor of the previous page.
     """
     now = now or timezone.now()
     pairs = officer_pairs(user=user)
@@ -175,11 +175,12 @@ def inbox(
     if procedure_id:
         steps = steps.filter(dossier__version__procedure_id=procedure_id)
     q = (q or "").strip()
-    if q:
-        # The code's unique index serves a prefix (PostgreSQL adds a pattern-ops twin).
-        steps = steps.filter(
-            Q(dossier__code__startswith=q.upper()) | Q(dossier__owner_name__icontains=q)
-        )
+    if q and any(char.isdigit() for char in q):
+        # A code (names have no digits): a prefix, served by the code's unique index (its
+        # pattern-ops twin on PostgreSQL); OR-ed with the name it could not use the index.
+        steps = steps.filter(dossier__code__startswith=q.upper())
+    elif q:
+        steps = steps.filter(dossier__owner_name__icontains=q)
     position = decode_cursor(after)
     if position is not None:
         at, pk = position
