@@ -22,6 +22,9 @@ def test_the_receipt_is_listed_on_both_pages_once_issued(client):
     assert documents_issued(dossier=dossier) == [document]
     client.force_login(dossier.owner_account)
     assert link in client.get(reverse("web:dossier-detail", args=[dossier.pk])).content.decode()
+    slip = reverse("documents:control-slip", args=[dossier.pk])
+    assert slip in client.get(reverse("web:dossier-detail", args=[dossier.pk])).content.decode()
     officer = MembershipFactory(one_stop_officer=True, agency=dossier.receiving_agency).user
     client.force_login(officer)
-    assert link in client.get(reverse("web:desk-dossier", args=[dossier.pk])).content.decode()
+    page = client.get(reverse("web:desk-dossier", args=[dossier.pk])).content.decode()
+    assert link in page and slip in page
