@@ -12,6 +12,8 @@ from dichvucong.accounts.models import User
 from dichvucong.agencies.models import Agency
 from dichvucong.dossiers.constants import DossierStatus, ResultDelivery
 from dichvucong.dossiers.services import attachment_add, dossier_create_draft
+from dichvucong.feedback.models import Rating
+from dichvucong.feedback.services import rating_submit
 from dichvucong.workflow import processing
 from dichvucong.workflow.applicant import dossier_submit
 from dichvucong.workflow.intake import dossier_receive
@@ -85,3 +87,18 @@ def test_a_demo_dossier_from_submission_to_returned_result_and_rating():
         "return_result",
     ]
     assert dossier.result_files.filter(withdrawn_at__isnull=True).count() == 1
+
+    rating_submit(
+        dossier=dossier,
+        convenience="very_satisfied",
+        overall="satisfied",
+        comment="Cán bộ hướng dẫn tận tình.",
+        via="web",
+        actor=citizen,
+    )
+    rating = Rating.objects.get(dossier=dossier)
+    assert (rating.convenience, rating.overall, rating.rated_by) == (
+        "very_satisfied",
+        "satisfied",
+        citizen,
+    )
