@@ -261,3 +261,21 @@ def test_a_register_spanning_15_september_2025_prints_the_2025_form(client):
     assert load_workbook(io.BytesIO(before.content)).active["A1"].value == (
         "Mẫu số 06 (ban hành kèm theo Thông tư 01/2018/TT-VPCP)"
     )
+
+
+def test_the_stop_notice_of_a_2018_dossier_does_not_exist(client):
+    from dichvucong.documents.models import GeneratedDocument
+
+    dossier = DossierFactory(received=True, received_at=local(2025, 6, 2, 8, 0), status="stopped")
+    client.force_login(dossier.owner_account)
+
+    response = client.get(
+        reverse(
+            "documents:dossier-document-by-id", kwargs={"pk": dossier.pk, "kind": "stop_notice"}
+        )
+    )
+
+    assert dossier.rule_set.code == "2018"
+    assert response.status_code == 404
+    assert not GeneratedDocument.objects.exists()
+    assert not AccessLogEntry.objects.exists()
