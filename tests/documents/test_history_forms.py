@@ -82,3 +82,30 @@ def test_register_on_a4_landscape(rule_set, number):
     assert f"Mẫu số {number} (ban hành kèm theo" in text
     assert_matches_golden(text, f"register_{rule_set}")
     assert {page_size(page) for page in pdf_pages(data)} == {A4_LANDSCAPE_POINTS}
+
+
+def test_a_second_apology_names_the_date_it_replaces():
+    from dichvucong.core.selectors import ruleset_form_get
+    from dichvucong.documents.rendering import form_context, render_html
+    from dichvucong.workflow import processing
+
+    w = golden_world()
+    dossier = golden_processed(w, on=ON["2025"], finish="apology")
+    first = dossier.apologies.get()
+    second = processing.apology_issue(
+        dossier=dossier,
+        actor=w.leader,
+        reason="Chưa có kết quả xác minh.",
+        new_due_at=first.new_due_at + datetime.timedelta(days=2),
+        at=first.new_due_at - datetime.timedelta(hours=1),
+    )
+    form = ruleset_form_get(rule_set=dossier.rule_set, purpose="apology")
+
+    def html(apology):
+        context = form_context(
+            dossier=dossier, kind="apology", form=form, supplement_request=None, apology=apology
+        )
+        return render_html(context, "apology")
+
+    assert "đã hẹn lại đến" not in html(first)
+    assert "(đã hẹn lại đến 08 giờ 00 phút, ngày 12 tháng 03 năm 2026)" in html(second)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -227,12 +228,13 @@ def _apology_context(dossier: Dossier, form: OfficialForm, apology: Apology) -> 
         "place": place(dossier, apology.agency),
         "issued_on": date_words(apology.issued_at),
         "received_on": date_words(dossier.received_at) if dossier.received_at else "",
-        # The appointment printed on the receipt, then the date this apology replaces (an
-        # earlier apology's new date, when there was one).
+        # The appointment printed on the receipt, and the date this apology replaces when an
+        # earlier apology had already set one.
         "appointment": moment_words(dossier.due_at) if dossier.due_at else "",
         "previous_due": moment_words(apology.previous_due_at),
-        "apologised_before": dossier.due_at is not None
-        and apology.previous_due_at != dossier.due_at,
+        "apologised_before": dossier.apologies.filter(
+            Q(issued_at__lt=apology.issued_at) | Q(issued_at=apology.issued_at, pk__lt=apology.pk)
+        ).exists(),
         "reason": apology.reason,
         "new_due": moment_words(apology.new_due_at),
         # TT 03/2025 turned the 2018 "hẹn lại ngày trả kết quả" into a request for an extension;
