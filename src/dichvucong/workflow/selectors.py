@@ -75,11 +75,16 @@ def due_mark(*, due_at: dt.datetime | None, warn_at: dt.datetime | None, now: dt
 
 
 def officer_pairs(*, user: Any) -> list[tuple[int, str]]:
-    """The (agency id, role) pairs whose steps the user works on today, in a stable order."""
+    """The (agency id, role) pairs whose steps the user sees today, in a stable order: those of
+    the officer roles they hold, and every role's at the agencies they lead (to assign)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    pairs = {(agency, role) for agency, role in user.active_roles() if role in OFFICER_ROLES}
-    return sorted(pairs, key=lambda pair: (pair[0], _ROLE_ORDER[pair[1]]))
+    held = {(agency, role) for agency, role in user.active_roles() if role in OFFICER_ROLES}
+    pairs = held | {
+        (agency, role) for agency, own in held if own == Role.LEADER for role in _ROLE_ORDER
+    }
+    # The roles held first: the inbox opens on the first pair.
+    return sorted(pairs, key=lambda pair: (pair not in held, pair[0], _ROLE_ORDER[pair[1]]))
 
 
 @dataclass(frozen=True)

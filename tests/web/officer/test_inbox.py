@@ -90,9 +90,8 @@ def test_the_role_switcher_and_the_leaders_all_scope(client, w):
     colleague = MembershipFactory(specialist=True, agency=w.processing).user
     taken = at_specialist(w)
     processing.step_take(step=open_step(taken), actor=colleague)
-    MembershipFactory(specialist=True, agency=w.processing, user=w.leader)
     client.force_login(w.leader)
-    # The leader's pairs: leader and specialist at the agency; asked for the specialist one.
+    # A leader switches to the agency's specialist steps (not held: to assign them).
     pair = f"{w.processing.pk}:specialist"
     mine = client.get(INBOX, {"pair": pair})
     assert mine.context["page"].rows == []  # the colleague's step is not "mine"
