@@ -49,8 +49,9 @@ class Verdict:
 
 
 def verdict(*, handed_at: datetime.datetime, due_at: datetime.datetime | None) -> str:
-    """Early when handed on a working day before the due day, late after the due minute,
-    on time otherwise (the due day itself) — as the provinces' control slips count it."""
+    """Early when handed on before the due day, late after the due minute, on time otherwise
+    (on the due day). The provinces' slips judge each hand-off (domain.md §1.2, [P]); this
+    day-based rule is our reading, to check against the Circular."""
     if due_at is None:
         return ""
     if handed_at > due_at:
