@@ -108,7 +108,7 @@ def test_queue_query_count_does_not_grow_with_rows(client, desk, django_assert_n
     _submitted(version)
     client.get(reverse("web:desk-queue"))  # warm the content types and the session
     # session, user, memberships, the procedure filter, one page of the queue, the dossiers
-    # withdrawn before receipt
+    # waiting on the desk otherwise (withdrawn before receipt, awaiting the fee)
     with django_assert_num_queries(6):
         client.get(reverse("web:desk-queue"))
     for _ in range(5):
@@ -385,7 +385,7 @@ def test_a_dossier_withdrawn_before_receipt_is_listed_and_closed_by_the_desk(cli
     dossier = _withdrawn(version)
     client.force_login(officer)
     queue = client.get(reverse("web:desk-queue"))
-    assert queue.context["withdrawals"] == [dossier]
+    assert queue.context["followups"] == [dossier]
     assert "Tôi nộp nhầm thủ tục." in queue.content.decode()
     page = client.get(reverse("web:desk-dossier", args=[dossier.pk]))
     assert page.context["can_stop"] and not page.context["can_act"]
@@ -404,7 +404,7 @@ def test_a_dossier_withdrawn_before_receipt_is_listed_and_closed_by_the_desk(cli
     assert dossier.status == DossierStatus.STOPPED
     assert dossier.stop_reason == "Người nộp rút hồ sơ."
     assert dossier.history.last().transition == "stop"
-    assert client.get(reverse("web:desk-queue")).context["withdrawals"] == []
+    assert client.get(reverse("web:desk-queue")).context["followups"] == []
 
 
 @pytest.mark.django_db

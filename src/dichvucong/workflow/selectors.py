@@ -406,27 +406,31 @@ def apology_prompts(
     )
 
 
-# --- The desk: dossiers withdrawn before receipt ---------------------------------------------
+# --- The desk: what waits on it besides new dossiers ------------------------------------------
 
 
-def desk_withdrawals(*, agency_ids: frozenset[int], limit: int = 50) -> list[Dossier]:
-    """Dossiers the applicant withdrew before the desk received them: the desk's one-stop
-    officer closes them (stop). Few at any time: a plain limited list."""
+def desk_followups(*, agency_ids: frozenset[int], limit: int = 50) -> list[Dossier]:
+    """Dossiers waiting on the desk's one-stop officer after submission: withdrawn before
+    receipt (the desk closes them: stop), or awaiting the fee a processing officer required
+    (the desk records the payment). Few at any time: one limited list, oldest first."""
     return list(
-        Dossier.objects.filter(
-            receiving_agency_id__in=agency_ids,
-            status=DossierStatus.WITHDRAWAL_REQUESTED,
-            received_at__isnull=True,
+        Dossier.objects.filter(receiving_agency_id__in=agency_ids)
+        .filter(
+            Q(status=DossierStatus.WITHDRAWAL_REQUESTED, received_at__isnull=True)
+            | Q(status=DossierStatus.AWAITING_PAYMENT)
         )
         .select_related("version")
         .only(
             "id",
+            "code",
             "status",
             "submitted_at",
+            "updated_at",
             "owner_name",
+            "fee_due_amount",
             "withdrawal_reason",
             "withdrawal_requested_at",
             "version__name",
         )
-        .order_by("withdrawal_requested_at", "id")[:limit]
+        .order_by("updated_at", "id")[:limit]
     )

@@ -256,6 +256,9 @@ def test_fee_required_then_recorded_paid_at_the_desk(client, w):
     assert _post(client, dossier, "payment", {"receipt_number": "BL-1"}).status_code == 403
     assert _state(dossier) == before
     client.force_login(w.desk_officer)
+    queue = client.get(reverse("web:desk-queue"))  # where the desk finds it
+    assert queue.context["followups"] == [dossier]
+    assert dossier_url(dossier) in queue.content.decode()
     assert "payment" in client.get(dossier_url(dossier)).context["actions"]
     response = _post(client, dossier, "payment", {"receipt_number": ""})
     assert response.status_code == 400
@@ -264,6 +267,7 @@ def test_fee_required_then_recorded_paid_at_the_desk(client, w):
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert (dossier.status, dossier.fee_receipt_number) == (DossierStatus.PROCESSING, "BL-0012345")
+    assert client.get(reverse("web:desk-queue")).context["followups"] == []
 
 
 # --- The result: propose, approve, return ---------------------------------------------------

@@ -40,7 +40,7 @@ from dichvucong.workflow.intake import (
     dossier_request_supplement,
 )
 from dichvucong.workflow.processing import dossier_stop
-from dichvucong.workflow.selectors import desk_withdrawals
+from dichvucong.workflow.selectors import desk_followups
 
 from .forms import (
     PaperDossierForm,
@@ -108,7 +108,7 @@ def queue(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "withdrawals": desk_withdrawals(agency_ids=ids),
+            "followups": desk_followups(agency_ids=ids),
         },
     )
 
