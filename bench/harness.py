@@ -325,6 +325,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario", action="append", help="only these (the baseline always)")
     parser.add_argument("--report", default=str(BENCH_DIR / "REPORT.md"))
     parser.add_argument(
+        "--reuse-database",
+        action="store_true",
+        help="measure against the database the last run seeded (when it left its description "
+        "in var/bench/), instead of dropping and seeding it again: for profiling, not reports",
+    )
+    parser.add_argument(
         "--command", default="make bench", help="how it was started, for the report"
     )
     args = parser.parse_args(argv)
@@ -362,14 +368,22 @@ def main(argv: list[str] | None = None) -> int:
     }
     manage = [python, str(REPO / "manage.py")]
 
-    log(f"database {args.database}: drop, create, migrate")
-    recreate_database(args.server, args.database)
-    run([*manage, "migrate", "--no-input", "-v0"], env=env)
-    log("seed (COPY)")
-    seed_output = run([python, str(BENCH_DIR / "seed.py")], env=env)
-    seeded = Seeded.from_json(
-        next(ln for ln in seed_output.splitlines() if ln.startswith("SEEDED "))[len("SEEDED ") :]
-    )
+    # What the seed loaded, kept beside the database so that --reuse-database can skip it.
+    seeded_file = REPO / "var" / "bench" / f"{args.database}.seeded.json"
+    if args.reuse_database and seeded_file.exists():
+        log(f"database {args.database}: reused as the last seed left it ({seeded_file})")
+        seeded = Seeded.from_json(seeded_file.read_text())
+    else:
+        args.reuse_database = False
+        log(f"database {args.database}: drop, create, migrate")
+        recreate_database(args.server, args.database)
+        run([*manage, "migrate", "--no-input", "-v0"], env=env)
+        log("seed (COPY)")
+        seed_output = run([python, str(BENCH_DIR / "seed.py")], env=env)
+        line = next(ln for ln in seed_output.splitlines() if ln.startswith("SEEDED "))
+        seeded = Seeded.from_json(line[len("SEEDED ") :])
+        seeded_file.parent.mkdir(parents=True, exist_ok=True)
+        seeded_file.write_text(line[len("SEEDED ") :])
     log(
         f"seeded {seeded.procedures} procedures, {seeded.versions} versions, "
         f"{seeded.dossiers} dossiers in {seeded.seconds}"
@@ -584,7 +598,9 @@ def render_report(
         f"- Machine: {info['nproc']} CPUs ({info['cpu']}), {info['memory']} memory, "
         f"Linux {info['kernel']}, Python {info['python']}, {info['wrk']}",
         f"- PostgreSQL: {postgres_version(database_url)}",
-        f"- Database `{args.database}` (dropped and created), migrated, seeded by bench/seed.py "
+        f"- Database `{args.database}` "
+        f"({'reused from the previous seed' if args.reuse_database else 'dropped and created'}), "
+        "migrated, seeded by bench/seed.py "
         f"with COPY: {seeded.procedures} procedures, {seeded.versions} versions "
         f"({seeded.published_versions} published; the others superseded or drafts), "
         f"{len(seeded.agency_codes)} agencies, {len(seeded.field_codes)} fields in "
