@@ -189,7 +189,8 @@ def test_forward_with_a_note(client, w):
     client.force_login(w.leader)
     response = _post(client, dossier, "forward", data)
     assert response.status_code == 400
-    assert response.context["forms"]["forward"].non_field_errors()  # "already handed on"
+    errors = response.context["forms"]["forward"].non_field_errors()  # "already handed on"
+    assert errors and str(errors[0]) in response.content.decode()
     assert _state(dossier) == before
 
 

@@ -276,7 +276,9 @@ def _render_detail(request, dossier: Dossier, *, status: int = 200, bound: dict 
     bound = bound or {}
     now = timezone.now()
     step = dossier_open_step(dossier=dossier)
-    actions = officer_actions(user=request.user, dossier=dossier, step=step, now=now)
+    # A refused form stays on the page with its errors, even when the refusal means the
+    # action is no longer open to the user (the step moved on meanwhile).
+    actions = officer_actions(user=request.user, dossier=dossier, step=step, now=now) | set(bound)
     forms = {
         name: bound.get(name) or _unbound_form(name, dossier, step)
         for name in ACTIONS
