@@ -290,3 +290,19 @@ def test_the_task_and_the_command_run_the_marks(w, events, django_capture_on_com
     assert counts["step_overdue"] == 1
     assert "step_overdue: 0" in out.getvalue()  # the second run found it marked
     assert events == [(dossier.pk, "step_overdue")]
+
+
+def test_a_step_of_a_few_hours_is_not_announced_as_due_soon_only_as_overdue(
+    w, events, django_capture_on_commit_callbacks
+):
+    dossier = w.dossier(at=local(2026, 3, 2, 8, 0))
+    desk_step = open_step(dossier)
+    # Four working hours: its warning time (one working day before) is before it opened.
+    assert desk_step.warn_at < desk_step.started_at
+
+    opened = _mark(local(2026, 3, 2, 8, 15), django_capture_on_commit_callbacks)
+    late = _mark(desk_step.due_at + MINUTE, django_capture_on_commit_callbacks)
+
+    assert opened.steps_due_soon == []
+    assert late.steps_overdue == [desk_step.pk]
+    assert events == [(dossier.pk, "step_overdue")]

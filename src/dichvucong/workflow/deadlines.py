@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from dichvucong.dossiers.constants import DossierStatus
@@ -112,7 +112,8 @@ def deadlines_mark(*, now: dt.datetime | None = None) -> DeadlineReport:
       processing agency is prompted to issue the apology with a new date (form 04);
     - a dossier past its appointment (or new date): overdue, a violation without an apology.
 
-    Something already overdue when first seen gets only the overdue mark's message.
+    Something already overdue when first seen gets only the overdue mark's message; a step
+    with a budget of one working day or less, none for being due soon.
     """
     now = now or timezone.now()
     report = DeadlineReport()
@@ -125,7 +126,14 @@ def deadlines_mark(*, now: dt.datetime | None = None) -> DeadlineReport:
         dossier_field="dossier_id",
     )
     report.steps_due_soon = _mark(
-        steps.filter(warn_at__lte=now, due_at__gte=now, due_soon_notified_at__isnull=True),
+        # A step whose whole budget is a working day or less (the desk's few hours) is due
+        # soon from the moment it opens: it gets no message for that, only if it runs late.
+        steps.filter(
+            warn_at__lte=now,
+            warn_at__gt=F("started_at"),
+            due_at__gte=now,
+            due_soon_notified_at__isnull=True,
+        ),
         flag="due_soon_notified_at",
         event=STEP_DUE_SOON,
         now=now,
