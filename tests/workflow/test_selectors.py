@@ -245,6 +245,14 @@ def test_inbox_queries_use_the_indexes_on_postgresql():
     assert "dossiers_step_inbox" in plan(due="overdue", scope="unassigned")
     # A code prefix: the code's pattern-ops index finds the dossiers.
     assert "_like" in plan(q=dossier.code[:8])
+    with CaptureQueriesContext(connection) as queries:
+        apology_prompts(user=w.leader, now=MONDAY)
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("EXPLAIN " + queries.captured_queries[-1]["sql"])
+        prompts_plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET enable_seqscan = on")
+    assert "dossiers_open_warn" in prompts_plan
 
 
 # --- Actions offered ------------------------------------------------------------------------

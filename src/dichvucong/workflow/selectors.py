@@ -402,7 +402,9 @@ def apology_prompts(
         .exclude(Exists(Apology.objects.filter(dossier=OuterRef("pk"))))
         .select_related("version")
         .only("id", "code", "status", "owner_name", "current_due_at", "warn_at", "version__name")
-        .order_by("current_due_at", "id")[:limit]
+        # warn_at order (one working day before the due time) walks the partial index
+        # dossiers_open_warn and stops after `limit` rows.
+        .order_by("warn_at", "id")[:limit]
     )
 
 
