@@ -683,3 +683,11 @@ def test_an_inter_agency_dossier_from_receipt_to_return(db):
     assert officer_can_view(user=w.partner_specialist, dossier=dossier)
     outsider = MembershipFactory(specialist=True, agency=AgencyFactory()).user
     assert not officer_can_view(user=outsider, dossier=dossier)
+
+
+def test_a_dossier_received_under_the_2018_rule_set(db):
+    w = world()
+    dossier = w.dossier(at=local(2025, 6, 30, 9, 0))
+
+    assert dossier.rule_set.code == "2018"
+    assert dossier.code.startswith(w.desk.code)

@@ -5,6 +5,7 @@ the desk. Other test packages (web, documents, feedback) use it too."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,11 +56,21 @@ class World:
         )
 
 
+_worlds = itertools.count(1)
+
+
+def _code(level2: int, level3: int) -> str:
+    # Real QCVN 102 identifiers (both rule sets can print them as dossier codes); T99 never
+    # collides with the demo's H30 agencies.
+    return f"000.{level3:02d}.{level2:02d}.T99"
+
+
 def world(*, inter_agency: bool = False, may_return: bool = True) -> World:
     """Build the world (needs the database). With `inter_agency`, a specialist step of a second
     agency (the partner, e.g. Sở TN&MT) comes between the specialist and the leader."""
-    desk = AgencyFactory(with_desk=True, commune=True)
-    processing = AgencyFactory(with_desk=True)
+    n = next(_worlds) % 90 + 10
+    desk = AgencyFactory(with_desk=True, commune=True, code=_code(n, 3))
+    processing = AgencyFactory(with_desk=True, code=_code(n, 0))
     version = ProcedureVersionFactory(
         published=True, competent_agency=processing, receiving_agencies=[desk]
     )
@@ -77,7 +88,7 @@ def world(*, inter_agency: bool = False, may_return: bool = True) -> World:
     step(at_desk=True, name="Tiếp nhận, chuyển hồ sơ")
     step(name="Thẩm định hồ sơ", duration=2, may_return=may_return)
     if inter_agency:
-        partner = AgencyFactory(with_desk=True)
+        partner = AgencyFactory(with_desk=True, code=_code(n, 7))
         step(name="Xác nhận của cơ quan phối hợp", agency=partner, duration=1, may_return=True)
     step(
         name="Phê duyệt kết quả",
