@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from dichvucong.catalog.cache import catalogue_changed
 from dichvucong.dossiers.constants import DossierStatus
 from dichvucong.dossiers.models import Dossier
 from dichvucong.workflow import processing
@@ -18,6 +19,7 @@ from dichvucong.workflow.selectors import (
     due_mark,
     encode_cursor,
     inbox,
+    inbox_procedures,
     officer_actions,
     violations,
 )
@@ -253,6 +255,22 @@ def test_inbox_queries_use_the_indexes_on_postgresql():
         prompts_plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
     assert "dossiers_open_warn" in prompts_plan
+
+
+@pytest.mark.django_db
+def test_the_procedure_filter_is_cached_until_the_catalogue_changes(
+    django_assert_num_queries,
+):
+    w, other = world(), world()
+    expected = [(w.version.procedure_id, w.version.name)]
+    assert inbox_procedures(agency_id=w.processing.pk) == expected
+    assert inbox_procedures(agency_id=w.desk.pk) == expected  # its desk step
+    assert inbox_procedures(agency_id=other.processing.pk) != expected
+    with django_assert_num_queries(0):
+        assert inbox_procedures(agency_id=w.processing.pk) == expected
+    catalogue_changed()
+    with django_assert_num_queries(1):
+        inbox_procedures(agency_id=w.processing.pk)
 
 
 # --- Actions offered ------------------------------------------------------------------------

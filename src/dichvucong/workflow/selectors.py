@@ -14,11 +14,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from dichvucong.accounts.models import Membership
 from dichvucong.accounts.permissions import OFFICER_ROLES
+from dichvucong.catalog.cache import catalogue_generation
 from dichvucong.catalog.models import ProcedureVersion, ProcessRole, VersionStatus
 from dichvucong.dossiers.constants import DossierStatus, ResultDelivery
 from dichvucong.dossiers.models import Apology, Dossier, DossierStep
@@ -30,6 +32,7 @@ from .steps import holds_role, neighbour
 Role = Membership.Role
 
 INBOX_PAGE_SIZE = 25
+INBOX_PROCEDURES_TTL = 15 * 60  # a backstop: the catalogue's generation retires it first
 SCOPES = ("mine", "unassigned", "all")
 DUE_FILTERS = ("soon", "overdue")
 # The roles in the order the switcher lists them (the desk first, as a dossier goes).
@@ -216,7 +219,14 @@ def inbox(
 
 def inbox_procedures(*, agency_id: int) -> list[tuple[int, str]]:
     """(procedure id, name) of the published procedures with a process step at the agency
-    (named, or at the receiving desk when the agency receives them): the inbox's filter."""
+    (named, or at the receiving desk when the agency receives them): the inbox's filter.
+
+    No index serves this join's OR, and every inbox view shows the list: it is cached per
+    agency under the catalogue's generation, which publishing replaces."""
+    key = f"workflow:inbox-procedures:{catalogue_generation()}:{agency_id}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     versions = (
         ProcedureVersion.objects.filter(status=VersionStatus.PUBLISHED)
         .filter(
@@ -230,7 +240,9 @@ def inbox_procedures(*, agency_id: int) -> list[tuple[int, str]]:
     seen: dict[int, str] = {}
     for procedure_id, name in versions:
         seen.setdefault(procedure_id, name)
-    return list(seen.items())
+    procedures = list(seen.items())
+    cache.set(key, procedures, timeout=INBOX_PROCEDURES_TTL)
+    return procedures
 
 
 # --- One dossier ---------------------------------------------------------------------------

@@ -98,6 +98,9 @@ def test_the_role_switcher_and_the_leaders_all_scope(client, w):
     everyone = client.get(INBOX, {"pair": pair, "scope": "all"})
     assert [row.dossier.pk for row in everyone.context["page"].rows] == [taken.pk]
     assert "all" in dict(everyone.context["form"].fields["scope"].choices)
+    html = everyone.content.decode()
+    assert f'<option value="{pair}" selected>' in html
+    assert '<option value="all" selected>' in html
     # A specialist has no "all" to choose.
     client.force_login(colleague)
     form = client.get(INBOX, {"scope": "all"}).context["form"]
@@ -135,8 +138,8 @@ def test_the_inbox_page_costs_the_same_queries_for_1_and_25_rows(
         at_specialist(w, forwarded=MONDAY + dt.timedelta(minutes=n))
     client.force_login(w.specialist)
     client.get(INBOX)  # warm the content types and the session
-    # session, user, memberships, agency names, the procedure filter, one page of steps,
-    # the apology prompts (nothing for a specialist: no query)
-    with django_assert_num_queries(6):
+    # session, user, memberships, agency names, one page of steps (the procedure filter is
+    # cached since the first view; no apology prompts for a specialist: no query)
+    with django_assert_num_queries(5):
         response = client.get(INBOX, {"q": "", "due": ""})
     assert len(response.context["page"].rows) == rows

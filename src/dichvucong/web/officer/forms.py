@@ -4,6 +4,8 @@ whose refusals come back onto these forms at the field they name."""
 from __future__ import annotations
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from dichvucong.catalog.models import Component, ProcessRole
@@ -12,13 +14,35 @@ from dichvucong.dossiers.constants import ResultKind
 RESULT_FILE_SLOTS = 3
 
 
+class PlainSelect(forms.Select):
+    """A <select> rendered in Python: Django's renderer runs a template per option, and the
+    inbox (the officers' busiest page) lists dozens of procedures on every view."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = {str(item) for item in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (str(key), " selected" if str(key) in selected else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html(
+            "<select{}>{}</select>",
+            flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name})),
+            options,
+        )
+
+
 class InboxFilterForm(forms.Form):
     """The inbox's GET form: which (agency, role) pair, whose steps, due, procedure, search."""
 
-    pair = forms.ChoiceField(label=_("Inbox"), required=False)
+    pair = forms.ChoiceField(label=_("Inbox"), required=False, widget=PlainSelect)
     scope = forms.ChoiceField(
         label=_("Dossiers"),
         required=False,
+        widget=PlainSelect,
         choices=[
             ("mine", _("Mine and unassigned")),
             ("unassigned", _("Unassigned only")),
@@ -27,10 +51,11 @@ class InboxFilterForm(forms.Form):
     due = forms.ChoiceField(
         label=_("Due"),
         required=False,
+        widget=PlainSelect,
         choices=[("", _("Any time")), ("soon", _("Due soon")), ("overdue", _("Overdue"))],
     )
     procedure = forms.TypedChoiceField(
-        label=_("Procedure"), required=False, coerce=int, empty_value=None
+        label=_("Procedure"), required=False, coerce=int, empty_value=None, widget=PlainSelect
     )
     q = forms.CharField(
         label=_("Search"),
