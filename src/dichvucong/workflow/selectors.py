@@ -38,29 +38,22 @@ DUE_FILTERS = ("soon", "overdue")
 # The roles in the order the switcher lists them (the desk first, as a dossier goes).
 _ROLE_ORDER = {Role.ONE_STOP_OFFICER: 0, Role.SPECIALIST: 1, Role.LEADER: 2}
 
-INBOX_FIELDS = (
-    "id",
-    "dossier_id",
-    "name",
-    "agency_id",
-    "role",
-    "assignee_id",
-    "started_at",
-    "due_at",
-    "warn_at",
-    "dossier__id",
-    "dossier__code",
-    "dossier__status",
-    "dossier__owner_name",
-    "dossier__version_id",
-    "dossier__version__id",
-    "dossier__version__name",
-    "agency__id",
-    "agency__name",
-    "assignee__id",
-    "assignee__full_name",
-    "assignee__email",
-)
+# What the inbox table shows, read as plain values (no model instances to build).
+INBOX_COLUMNS = {
+    "step_id": "id",
+    "dossier_id": "dossier_id",
+    "code": "dossier__code",
+    "status": "dossier__status",
+    "owner_name": "dossier__owner_name",
+    "procedure": "dossier__version__name",
+    "step_name": "name",
+    "agency_name": "agency__name",
+    "assignee_name": "assignee__full_name",
+    "assignee_email": "assignee__email",
+    "started_at": "started_at",
+    "due_at": "due_at",
+    "warn_at": "warn_at",
+}
 
 
 def due_mark(*, due_at: dt.datetime | None, warn_at: dt.datetime | None, now: dt.datetime) -> str:
@@ -92,12 +85,30 @@ def officer_pairs(*, user: Any) -> list[tuple[int, str]]:
 
 @dataclass(frozen=True)
 class InboxRow:
-    step: DossierStep
+    """One open step as the inbox shows it."""
+
+    step_id: int
+    dossier_id: int
+    code: str | None
+    status: str
+    owner_name: str
+    procedure: str
+    step_name: str
+    agency_name: str
+    assignee_name: str | None
+    assignee_email: str | None
+    started_at: dt.datetime
+    due_at: dt.datetime
+    warn_at: dt.datetime
     mark: str  # "overdue", "soon" or ""
 
     @property
-    def dossier(self) -> Dossier:
-        return self.step.dossier
+    def status_label(self) -> str:
+        return DossierStatus(self.status).label
+
+    @property
+    def assignee(self) -> str:
+        return self.assignee_name or self.assignee_email or ""
 
 
 @dataclass(frozen=True)
@@ -194,21 +205,24 @@ def inbox(
         at, pk = position
         # The >= bound lets the index range start at the cursor; the OR only breaks the tie.
         steps = steps.filter(due_at__gte=at).filter(Q(due_at__gt=at) | Q(pk__gt=pk))
-    found = list(
-        steps.select_related("dossier", "dossier__version", "agency", "assignee")
-        .only(*INBOX_FIELDS)
-        .order_by("due_at", "id")[: limit + 1]
-    )
-    more = len(found) > limit
-    found = found[:limit]
-    rows = [
-        InboxRow(step=step, mark=due_mark(due_at=step.due_at, warn_at=step.warn_at, now=now))
-        for step in found
+    names = tuple(INBOX_COLUMNS)
+    found = [
+        dict(zip(names, values, strict=True))
+        for values in steps.order_by("due_at", "id").values_list(*INBOX_COLUMNS.values())[
+            : limit + 1
+        ]
     ]
-    last = found[-1] if found else None
+    more = len(found) > limit
+    rows = [
+        InboxRow(
+            **values, mark=due_mark(due_at=values["due_at"], warn_at=values["warn_at"], now=now)
+        )
+        for values in found[:limit]
+    ]
+    last = rows[-1] if rows else None
     return InboxPage(
         rows=rows,
-        next_cursor=encode_cursor(last.due_at, last.pk) if more and last else None,
+        next_cursor=encode_cursor(last.due_at, last.step_id) if more and last else None,
         agency_id=agency_id,
         role=role,
         scope=scope,
