@@ -110,6 +110,16 @@ class InboxRow:
     def assignee(self) -> str:
         return self.assignee_name or self.assignee_email or ""
 
+    # Local times as the table prints them: strftime costs a fraction of the date filter,
+    # which the busiest page would call fifty times.
+    @property
+    def due_text(self) -> str:
+        return timezone.localtime(self.due_at).strftime("%H:%M %d/%m/%Y")
+
+    @property
+    def started_text(self) -> str:
+        return timezone.localtime(self.started_at).strftime("%H:%M %d/%m/%Y")
+
 
 @dataclass(frozen=True)
 class InboxPage:

@@ -42,6 +42,7 @@ def test_the_inbox_shows_the_rows_with_marks_in_words(client, w):
     assert overdue.code in html and "Phan Văn Trễ" in html
     assert "Quá hạn" in html  # the mark is words, not a colour only
     assert reverse("web:officer-dossier", args=[overdue.pk]) in html
+    assert "08:00 04/03/2026" in html  # due two working days after Monday 08:00, local time
     # The leader's inbox holds the fresh one (the leader step), unmarked.
     client.force_login(w.leader)
     (row,) = client.get(INBOX).context["page"].rows

@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -64,6 +65,7 @@ from .forms import (
 )
 
 PAGE_SIZE = INBOX_PAGE_SIZE
+_LINK_PLACEHOLDER = "2147483647"  # an int the URL pattern accepts, replaced by each row's pk
 
 
 def _pairs(request) -> list[tuple[int, str]]:
@@ -118,9 +120,12 @@ def inbox_view(request):
     )
     query = request.GET.copy()
     query.pop("sau", None)
+    # One reverse() for the page's links rather than one per row (the busiest page).
+    link = reverse("web:officer-dossier", args=[_LINK_PLACEHOLDER])
     context = {
         "form": form,
         "page": page,
+        "rows": [(row, link.replace(_LINK_PLACEHOLDER, str(row.dossier_id))) for row in page.rows],
         "query": query.urlencode(),
         "agency_name": agency_names.get(page.agency_id, ""),
         "is_leader": bool(led_agency_ids(user=request.user)),
