@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev system browser setup demo messages check lint format migrations-check clean help bench schema
+.PHONY: run test install install-dev system browser setup demo messages check lint format migrations-check clean help bench schema screenshots
 
 help:
 	@echo "make run   — set up and serve the portal with demo data (embedded mode: SQLite, no services)"
@@ -56,6 +56,10 @@ demo: install messages
 
 test: install-dev messages browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The README's screenshots (docs/screenshots/), taken by the browser tests' set-up on the demo.
+screenshots: install-dev messages browser
+	DVC_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/browser/test_screenshots.py
 
 lint: install-dev
 	$(BIN)/ruff check src tests
