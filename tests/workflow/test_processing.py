@@ -482,9 +482,17 @@ def test_a_result_approved_with_the_fee_unpaid_waits_for_it_then_resolves(w):
 
 
 def test_approve_pending_fee_then_payment_resolves_and_returns_online(w):
-    dossier = w.dossier(result_delivery=ResultDelivery.ONLINE)
-    dossier = _to_leader(w, _to_specialist(w, dossier))
-    Dossier.objects.filter(pk=dossier.pk).update(fee_due_amount=30000)
+    dossier = _to_specialist(w, w.dossier(result_delivery=ResultDelivery.ONLINE))
+    dossier = p.result_propose(
+        step=open_step(dossier),
+        actor=w.specialist,
+        kind="grant",
+        summary="",
+        files=[p.ResultUpload("Giấy phép", pdf())],
+        fee_due="30000",
+        at=local(2026, 3, 3, 9),
+    )
+    assert dossier.fee_due_amount == 30000
 
     dossier = p.result_approve(step=open_step(dossier), actor=w.leader, at=local(2026, 3, 4, 9))
     assert dossier.status == S.AWAITING_PAYMENT and dossier.finished_at is None
@@ -691,3 +699,15 @@ def test_a_dossier_received_under_the_2018_rule_set(db):
 
     assert dossier.rule_set.code == "2018"
     assert dossier.code.startswith(w.desk.code)
+
+
+def test_a_dossier_withdrawn_right_after_receipt_is_stopped_by_the_processing_leader(w):
+    dossier = w.dossier()  # still at the desk's first step
+    dossier = p.withdrawal_request(dossier=dossier, actor=dossier.owner_account, reason="Rút")
+    with pytest.raises(ActorNotAllowed):
+        p.dossier_stop(dossier=dossier, actor=w.desk_officer, reason="Công dân rút hồ sơ")
+
+    dossier = p.dossier_stop(dossier=dossier, actor=w.leader, reason="Công dân rút hồ sơ")
+
+    assert dossier.status == S.STOPPED
+    assert dossier.history.last().agency == w.processing

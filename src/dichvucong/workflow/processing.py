@@ -427,7 +427,6 @@ def fee_record_payment(
         raise ServiceError(
             _("The receipt number is too long."), field="receipt_number", code="too_long"
         )
-    name = "record_payment_resolve" if dossier.result_approved_at else "record_payment"
 
     def prepare(locked: Dossier) -> dict[str, Any]:
         fields = {
@@ -441,6 +440,13 @@ def fee_record_payment(
         return fields
 
     with transaction.atomic():
+        # Which transition applies is read under the dossier's lock (an approval may just land).
+        approved = (
+            Dossier.objects.select_for_update(of=("self",))
+            .values_list("result_approved_at", flat=True)
+            .get(pk=dossier.pk)
+        )
+        name = "record_payment_resolve" if approved else "record_payment"
         result = transition_apply(dossier=dossier, name=name, actor=actor, prepare=prepare, at=at)
         if name == "record_payment_resolve":
             return _after_resolved(result, at=at)
@@ -458,11 +464,15 @@ def result_propose(
     summary: str,
     files: Sequence[ResultUpload] = (),
     note: str = "",
+    fee_due: Any = None,
     at: dt.datetime | None = None,
 ) -> Dossier:
     """A specialist proposes the result — the signed documents (a grant), or a reasoned refusal —
-    and hands the dossier to the next step (the leader) for approval."""
+    and hands the dossier to the next step (the leader) for approval. `fee_due`: a fee payable
+    on the result (e.g. the fee for issuing the paper): the approval then waits for it (4 → 6,
+    then 6 → 9 when the desk records the payment)."""
     at = at or timezone.now()
+    fee_due = None if fee_due in (None, "") else _amount(fee_due, "fee_due")
     if kind not in ResultKind.values:
         raise ServiceError(_("Choose the result: granted or refused."), field="kind", code="kind")
     summary = (summary or "").strip()
@@ -497,7 +507,10 @@ def result_propose(
             )
         step_close(current, at=at, actor=actor, outcome=Outcome.FORWARDED, note=note)
         step_open(locked, following, at=at, handed_by=actor)
-        return {"result_kind": kind, "result_summary": summary, "result_proposed_at": at}
+        fields = {"result_kind": kind, "result_summary": summary, "result_proposed_at": at}
+        if fee_due is not None:
+            fields["fee_due_amount"] = fee_due
+        return fields
 
     return _step_action(
         step=step, name="propose_result", actor=actor, note=note or summary, at=at, work=work
@@ -530,8 +543,6 @@ def result_approve(
     when one is required and unpaid. The next step (the desk's return) opens, unless the
     result goes back online, which happens at once."""
     at = at or timezone.now()
-    probe = _dossier_of(step)
-    name = "approve_pending_fee" if probe.fee_due_amount and not probe.fee_paid_at else "resolve"
 
     def work(locked: Dossier, current: DossierStep) -> dict[str, Any]:
         if current.role != ProcessRole.LEADER:
@@ -548,6 +559,13 @@ def result_approve(
         return fields
 
     with transaction.atomic():
+        # A fee still due (the payment clears it) is read under the dossier's lock.
+        fee_due = (
+            Dossier.objects.select_for_update(of=("self",))
+            .values_list("fee_due_amount", flat=True)
+            .get(steps__pk=step.pk if isinstance(step, DossierStep) else step)
+        )
+        name = "approve_pending_fee" if fee_due else "resolve"
         dossier = _step_action(step=step, name=name, actor=actor, note=note, at=at, work=work)
         if name == "resolve":
             return _after_resolved(dossier, at=at)
@@ -642,13 +660,16 @@ def dossier_stop(
     reason = _reason(reason, field="reason", required_message=_("Give the reason for stopping."))
     current = open_step(dossier)
     if dossier.received_at is None:
-        agency, role = dossier.receiving_agency, Membership.Role.ONE_STOP_OFFICER
+        deciders = [(dossier.receiving_agency, Membership.Role.ONE_STOP_OFFICER)]
     else:
-        agency = (
-            current.agency if current else (dossier.processing_agency or dossier.receiving_agency)
-        )
-        role = Membership.Role.LEADER
-    if not holds_role(actor, role, agency.pk):
+        # The leader of the agency now holding it, or of the processing agency (a dossier
+        # withdrawn right after receipt is still at the desk's step, where no leader sits).
+        holders = [current.agency] if current else []
+        holders.append(dossier.processing_agency or dossier.receiving_agency)
+        deciders = [(agency, Membership.Role.LEADER) for agency in holders]
+    agency = next((a for a, role in deciders if holds_role(actor, role, a.pk)), None)
+    if agency is None:
+        agency, role = deciders[-1]
         raise ActorNotAllowed(
             _("Only a %(role)s of %(agency)s stops this dossier.")
             % {"role": Membership.Role(role).label.lower(), "agency": agency.name},

@@ -191,6 +191,15 @@ class ProposeForm(StepForm):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    fee_due = forms.IntegerField(
+        label=_("Fee payable on the result (VND)"),
+        required=False,
+        min_value=1,
+        help_text=_(
+            "Leave empty when nothing is due. Otherwise the approved result waits for the payment "
+            "at the desk."
+        ),
+    )
     note = forms.CharField(label=_("Note for the leader"), required=False, max_length=2000)
 
     def __init__(self, *args, **kwargs):

@@ -161,6 +161,7 @@ def _propose(form, dossier, step, user):
         kind=form.cleaned_data["kind"],
         summary=form.cleaned_data["summary"],
         note=form.cleaned_data["note"],
+        fee_due=form.cleaned_data["fee_due"],
         files=[
             processing.ResultUpload(title=title, upload=upload, result_code=number)
             for title, upload, number in form.uploads()
