@@ -65,6 +65,27 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def _plain_http_while_starting():
+    """Production settings (DATABASE_URL and DJANGO_SECRET_KEY set, as in CI) redirect every
+    request to HTTPS, and the security middleware reads that once, when the live server builds
+    its handler: the server must start with plain HTTP allowed."""
+    from django.conf import settings
+
+    saved = settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS
+    settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS = False, 0
+    return saved
+
+
+@pytest.fixture(scope="session")
+def live_server(_plain_http_while_starting, live_server):
+    from django.conf import settings
+
+    # The running server keeps what it read; the rest of the suite gets the settings back.
+    settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS = _plain_http_while_starting
+    return live_server
+
+
 @pytest.fixture
 def browser_settings(settings):
     # The live server speaks plain HTTP: production's HTTPS-only cookies would never come back.
@@ -115,3 +136,36 @@ def new_page(browser, live_server, browser_settings, request):
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+def _seed_migration_rows() -> None:
+    """Put back the rows the migrations seed (rule sets, the official calendar): an earlier
+    transactional test flushed every table."""
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    from dichvucong.core.models import RuleSet
+
+    editor = SimpleNamespace(connection=connection)
+    if not RuleSet.objects.exists():
+        import_module("dichvucong.core.migrations.0002_seed_rule_sets").seed(apps, editor)
+    calendar = import_module(
+        "dichvucong.agencies.migrations.0002_province_calendar_official_holidays"
+    )
+    calendar.load_official_days(apps, editor)  # idempotent
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    """The demo province (load_demo: agencies, procedures, demo accounts); ~20 s, so the
+    journeys that need it are few and long."""
+    import io
+
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    _seed_migration_rows()
+    call_command("load_demo", stdout=io.StringIO())

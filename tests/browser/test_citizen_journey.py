@@ -17,14 +17,12 @@ Loading the demo takes a while, so the phases share one test and one database.
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from dichvucong.accounts.models import User
@@ -59,12 +57,6 @@ def pdf_file(path: Path, size: int = 2048) -> Path:
     body = padding * max(0, (size - len(head) - len(tail)) // len(padding))
     path.write_bytes(head + body + tail)
     return path
-
-
-@pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("load_demo", stdout=io.StringIO())
 
 
 def log_in(page: Page, email: str, password: str) -> None:

@@ -8,7 +8,6 @@ a temporary directory, so the suite still checks that each one is made.
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import subprocess
@@ -17,7 +16,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client
 from playwright.sync_api import Page, expect
 
@@ -58,12 +56,6 @@ def shots_dir(tmp_path) -> Path:
     path = Path(target) if target else tmp_path / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-@pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("load_demo", stdout=io.StringIO())
 
 
 def _demo_user(name: str) -> User:
