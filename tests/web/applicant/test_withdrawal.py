@@ -44,7 +44,7 @@ def test_a_reason_is_required(client, vietnamese):
     response = withdraw(client, dossier, reason="  ")
 
     assert response.status_code == 400
-    assert "Vui lòng nêu lý do rút hồ sơ." in response.content.decode()
+    assert "Hãy nêu lý do rút hồ sơ." in response.content.decode()
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.PROCESSING
     assert DossierHistory.objects.count() == rows
