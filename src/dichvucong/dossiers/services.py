@@ -348,21 +348,33 @@ def result_file_store(
         uploaded_at=at,
         uploaded_by=actor,
     )
-    result.file.save(stored_name, ContentFile(upload.read()), save=False)
+    return _stored_with_file(
+        result,
+        upload=upload,
+        action="result_file.add",
+        scope=(dossier.processing_agency or dossier.receiving_agency).code,
+        actor=actor,
+    )
+
+
+def _stored_with_file(instance, *, upload: Any, action: str, scope: str, actor: Any):
+    """Write the upload under the instance's random stored name, then the row and its audit
+    entry; if the row is not written, its file is not left behind."""
+    instance.file.save(instance.stored_name, ContentFile(upload.read()), save=False)
     try:
-        result.save()
+        instance.save()
         audit_change(
-            action="result_file.add",
-            instance=result,
+            action=action,
+            instance=instance,
             before=None,
-            after=snapshot(result),
-            scope=(dossier.processing_agency or dossier.receiving_agency).code,
+            after=snapshot(instance),
+            scope=scope,
             actor=actor,
         )
     except BaseException:
-        _delete_files([result.file.name])
+        _delete_files([instance.file.name])
         raise
-    return result
+    return instance
 
 
 def attachment_add(
@@ -421,22 +433,13 @@ def attachment_add(
             digitised=digitised,
             uploaded_by=actor,
         )
-        attachment.file.save(stored_name, ContentFile(upload.read()), save=False)
-        try:
-            attachment.save()
-            audit_change(
-                action="attachment.add",
-                instance=attachment,
-                before=None,
-                after=snapshot(attachment),
-                scope=locked.receiving_agency.code,
-                actor=actor,
-            )
-        except BaseException:
-            # The row is not written: do not leave its file behind.
-            _delete_files([attachment.file.name])
-            raise
-    return attachment
+        return _stored_with_file(
+            attachment,
+            upload=upload,
+            action="attachment.add",
+            scope=locked.receiving_agency.code,
+            actor=actor,
+        )
 
 
 def attachment_remove(*, attachment: Attachment, actor: Any) -> None:

@@ -144,6 +144,30 @@ def dossier_receive(
     return received
 
 
+def supplement_input(
+    *, dossier: Dossier, reason: str, exception_reason: str, components: Iterable[Component]
+) -> tuple[str, str, list[Component]]:
+    """The checked input of a supplement request (form 02), at intake or during processing:
+    a reason, the optional exception's reason, and at least one of the procedure's components."""
+    reason = _reason(
+        reason, field="reason", required_message=_("Say what must be added or fixed and why.")
+    )
+    components = list(components)
+    if not components:
+        raise ServiceError(
+            _("Choose at least one component to add or fix."),
+            field="components",
+            code="required",
+        )
+    if any(component.version_id != dossier.version_id for component in components):
+        raise ServiceError(
+            _("Only components of this procedure can be asked for."),
+            field="components",
+            code="foreign_component",
+        )
+    return reason, (exception_reason or "").strip(), components
+
+
 def dossier_request_supplement(
     *,
     dossier: Dossier,
@@ -158,23 +182,9 @@ def dossier_request_supplement(
     A further request needs the officer's exception with its reason.
     """
     at = at or timezone.now()
-    reason = _reason(
-        reason, field="reason", required_message=_("Say what must be added or fixed and why.")
+    reason, exception_reason, components = supplement_input(
+        dossier=dossier, reason=reason, exception_reason=exception_reason, components=components
     )
-    exception_reason = (exception_reason or "").strip()
-    components = list(components)
-    if not components:
-        raise ServiceError(
-            _("Choose at least one component to add or fix."),
-            field="components",
-            code="required",
-        )
-    if any(component.version_id != dossier.version_id for component in components):
-        raise ServiceError(
-            _("Only components of this procedure can be asked for."),
-            field="components",
-            code="foreign_component",
-        )
 
     def prepare(locked: Dossier) -> dict[str, Any]:
         rule_set = ruleset_in_force(at=at)

@@ -47,7 +47,7 @@ from dichvucong.dossiers.models import (
 from dichvucong.dossiers.services import result_file_store
 
 from .engine import ActorNotAllowed, transition_apply
-from .intake import _reason
+from .intake import _reason, supplement_input
 from .ontime import dossier_on_time
 from .steps import holds_role, neighbour, open_step, step_close, step_open
 
@@ -286,23 +286,14 @@ def step_request_supplement(
     the applicant resubmits.
     """
     at = at or timezone.now()
-    reason = _reason(
-        reason, field="reason", required_message=_("Say what must be added or fixed and why.")
+    reason, exception_reason, components = supplement_input(
+        dossier=_dossier_of(step),
+        reason=reason,
+        exception_reason=exception_reason,
+        components=components,
     )
-    exception_reason = (exception_reason or "").strip()
-    components = list(components)
-    if not components:
-        raise ServiceError(
-            _("Choose at least one component to add or fix."), field="components", code="required"
-        )
 
     def work(locked: Dossier, current: DossierStep) -> dict[str, Any]:
-        if any(component.version_id != locked.version_id for component in components):
-            raise ServiceError(
-                _("Only components of this procedure can be asked for."),
-                field="components",
-                code="foreign_component",
-            )
         previous = SupplementRequest.objects.filter(
             dossier=locked, stage=SupplementRequest.Stage.PROCESSING, agency=current.agency
         ).count()
