@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -19,7 +19,6 @@ from dichvucong.accounts.permissions import can
 from dichvucong.catalog import formdefs
 from dichvucong.catalog.models import OnlineLevel
 from dichvucong.catalog.selectors import procedure_get_public
-from dichvucong.core.audit import log_access
 from dichvucong.core.errors import ServiceError
 from dichvucong.documents.selectors import documents_issued
 from dichvucong.dossiers import services
@@ -35,6 +34,7 @@ from dichvucong.dossiers.selectors.applicant import (
 from dichvucong.dossiers.selectors.officer import officer_can_view
 from dichvucong.dossiers.tokens import rating_token
 from dichvucong.feedback.selectors import rating_for_dossier
+from dichvucong.web.files import private_file_response
 from dichvucong.workflow import processing
 from dichvucong.workflow.applicant import dossier_problems, dossier_resubmit, dossier_submit
 from dichvucong.workflow.transitions import transition_get
@@ -454,17 +454,7 @@ def attachment_download(request, pk: int):
     if not may_download(request.user, attachment.dossier):
         # Whether the file exists is not told to someone who may not see it.
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("This file is not available.")) from None
-    log_access(action="attachment.download", instance=attachment)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return private_file_response(attachment, action="attachment.download")
 
 
 def may_download_result(user, result: ResultFile) -> bool:
@@ -500,15 +490,4 @@ def result_download(request, pk: int):
     if result is None or not may_download_result(request.user, result):
         # Whether the document exists is not told to someone who may not see it.
         raise Http404
-    try:
-        handle = result.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("This file is not available.")) from None
-    log_access(action="result.download", instance=result)
-    # FileResponse writes an RFC 6266 Content-Disposition (ASCII fallback and filename*).
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=result.original_name,
-        content_type=result.content_type,
-    )
+    return private_file_response(result, action="result.download")

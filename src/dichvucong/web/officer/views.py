@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +30,7 @@ from dichvucong.core.audit import log_access
 from dichvucong.core.errors import ServiceError
 from dichvucong.documents.selectors import documents_issued
 from dichvucong.dossiers.models import Attachment, Dossier, DossierStep, ResultFile
+from dichvucong.web.files import private_file_response
 from dichvucong.workflow import processing
 from dichvucong.workflow.engine import ActorNotAllowed
 from dichvucong.workflow.selectors import (
@@ -350,20 +351,6 @@ def dossier_action(request, pk: int, action: str):
 # --- Files ---------------------------------------------------------------------------------
 
 
-def _file_response(instance, action: str):
-    try:
-        handle = instance.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("This file is not available.")) from None
-    log_access(action=action, instance=instance)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=instance.original_name,
-        content_type=instance.content_type,
-    )
-
-
 @login_required
 @require_GET
 def attachment_download(request, pk: int, attachment_pk: int):
@@ -372,7 +359,7 @@ def attachment_download(request, pk: int, attachment_pk: int):
     attachment = Attachment.objects.filter(dossier=dossier, pk=attachment_pk).first()
     if attachment is None:
         raise Http404
-    return _file_response(attachment, "attachment.download_officer")
+    return private_file_response(attachment, action="attachment.download_officer")
 
 
 @login_required
@@ -382,7 +369,7 @@ def result_download(request, pk: int, file_pk: int):
     result = ResultFile.objects.filter(dossier=dossier, pk=file_pk).first()
     if result is None:
         raise Http404
-    return _file_response(result, "result_file.download_officer")
+    return private_file_response(result, action="result_file.download_officer")
 
 
 # --- Violations ----------------------------------------------------------------------------
