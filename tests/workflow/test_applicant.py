@@ -170,3 +170,36 @@ def test_answers_cannot_change_during_a_supplement(supplement_case):
     dossier, *_ = supplement_case
     with pytest.raises(ServiceError):
         dossier_answers_update(dossier=dossier, actor=dossier.owner_account, answers={"x": 1})
+
+
+@pytest.mark.parametrize("answer", ["yes", "no"])
+def test_a_required_yes_no_answer_makes_a_complete_dossier_and_shows_on_resume(answer):
+    version = ProcedureVersionFactory(published=True)
+    version.form = {
+        "sections": [
+            {
+                "title": "Tờ khai",
+                "fields": [
+                    {"name": "ho_ten", "type": "text", "label": "Họ tên", "required": True},
+                    {"name": "cap_ban_sao", "type": "yesno", "label": "Bản sao", "required": True},
+                ],
+            }
+        ]
+    }
+    version.save(update_fields=["form"])
+    applicant = UserFactory(applicant=True)
+    dossier = dossier_create_draft(
+        version=version, receiving_agency=version.receiving_agencies.get(), actor=applicant
+    )
+    form = form_for_version(version, data={"ho_ten": "Nguyễn Văn An", "cap_ban_sao": answer})
+    assert form.is_valid(), form.errors
+    dossier = dossier_answers_update(
+        dossier=dossier, actor=applicant, answers=answers_to_json(form)
+    )
+    assert dossier.answers["cap_ban_sao"] is (answer == "yes")
+    for component in version.components.filter(mandatory=True):
+        attachment_add(dossier=dossier, component=component, upload=pdf(), actor=applicant)
+
+    assert dossier_problems(dossier) == []
+    resumed = form_for_version(version, initial=dossier.answers)
+    assert resumed["cap_ban_sao"].value() == answer

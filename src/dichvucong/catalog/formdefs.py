@@ -577,7 +577,7 @@ def _build_field(spec: dict[str, Any]) -> forms.Field:
             **common,
         )
     if kind == "yesno":
-        return forms.TypedChoiceField(
+        return YesNoField(
             choices=[("yes", _("Yes")), ("no", _("No"))],
             coerce=lambda value: value == "yes",
             widget=forms.RadioSelect,
@@ -595,6 +595,18 @@ def _build_field(spec: dict[str, Any]) -> forms.Field:
     if kind == "address":
         return AddressField(**common)
     raise ValueError(kind)  # validate_definition refused it already
+
+
+class YesNoField(forms.TypedChoiceField):
+    """A yes/no question as two radio buttons; the answer is stored as true/false."""
+
+    def prepare_value(self, value):
+        # A stored answer (a draft resumed, a review) shows as the radio button it came from.
+        if value is True:
+            return "yes"
+        if value is False:
+            return "no"
+        return value
 
 
 class ApplicationForm(forms.Form):

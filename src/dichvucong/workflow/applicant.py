@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.forms import MultiWidget
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,10 +34,12 @@ def answers_as_data(form, answers: dict[str, Any]) -> dict[str, Any]:
         if isinstance(field.widget, MultiWidget):
             for index, part in enumerate(field.widget.decompress(value)):
                 data[f"{key}_{index}"] = part or ""
-        elif value is True:
-            data[key] = "on"
-        elif value not in (None, False):
-            data[key] = value
+        elif isinstance(field, forms.BooleanField):
+            if value:
+                data[key] = "on"
+        elif value is not None:
+            # e.g. a yes/no answer stored as true/false posts as "yes"/"no".
+            data[key] = field.prepare_value(value)
     return data
 
 
