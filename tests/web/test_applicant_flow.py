@@ -145,6 +145,24 @@ def test_a_disguised_file_is_refused_with_a_vietnamese_message(client, applicant
     assert not Attachment.objects.exists()
 
 
+def test_the_upload_script_gets_the_page_to_go_to_and_the_message_waits_there(
+    client, applicant, vietnamese
+):
+    dossier = DossierFactory(applicant=applicant)
+    component = dossier.version.components.first()
+    url = reverse("web:dossier-files", args=[dossier.pk])
+
+    response = client.post(
+        url,
+        {"component": component.pk, "upload": SimpleUploadedFile("to-khai.pdf", b"MZ\x90\x00")},
+        headers={"X-Requested-With": "XMLHttpRequest"},
+    )
+
+    assert response.status_code == 204
+    assert response["X-Location"] == url
+    assert "không được chấp nhận" in client.get(url).text  # shown on the page it goes to
+
+
 def test_review_refuses_an_incomplete_dossier(client, applicant):
     dossier = DossierFactory(applicant=applicant)
     response = client.post(reverse("web:dossier-review", args=[dossier.pk]))

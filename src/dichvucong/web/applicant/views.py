@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -230,8 +230,15 @@ def dossier_files(request, pk: int):
             for errors in form.errors.values():
                 for error in errors:
                     messages.error(request, error)
-        # Post/redirect/get: the upload script follows the redirect to show the result.
-        return redirect("web:dossier-files", pk=dossier.pk)
+        target = reverse("web:dossier-files", args=[dossier.pk])
+        if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+            # The upload script navigates itself: a redirect it followed in the background
+            # would show (and so use up) the message on a page nobody sees.
+            response = HttpResponse(status=204)
+            response["X-Location"] = target
+            return response
+        # Post/redirect/get.
+        return redirect(target)
     slots, template_files = _slots(dossier, editable)
     return render(
         request,

@@ -15,6 +15,7 @@
       event.preventDefault();
       var request = new XMLHttpRequest();
       request.open("POST", form.action);
+      request.setRequestHeader("X-Requested-With", "XMLHttpRequest");
       request.upload.addEventListener("progress", function (e) {
         if (e.lengthComputable) {
           progress.value = Math.round((e.loaded / e.total) * 100);
@@ -24,8 +25,9 @@
         }
       });
       request.addEventListener("load", function () {
-        // The server answers with a redirect to the documents page, which shows the result.
-        window.location.assign(request.responseURL || form.action);
+        // The server answers 204 with the documents page's address, which shows the result
+        // (a redirect followed here would use up its message on a page never shown).
+        window.location.assign(request.getResponseHeader("X-Location") || form.action);
       });
       request.addEventListener("error", function () {
         progress.hidden = true;
