@@ -166,9 +166,9 @@ def upload(page: Page, heading: str, path: Path) -> None:
     section = slot(page, heading)
     section.get_by_label("Chọn tệp").set_input_files(path)
     section.get_by_role("button", name="Tải lên").click()
-    # The page reloads with the file listed. (Not the "Đã đính kèm tệp." message: the upload
-    # script's request follows the redirect and uses the message up before the reload.)
+    # The page reloads with the file listed and the message the upload left there.
     expect(slot(page, heading).get_by_role("link", name=path.name)).to_be_visible()
+    expect(page.get_by_text("Đã đính kèm tệp.")).to_be_visible()
 
 
 def upload_throttled(page: Page, heading: str, path: Path) -> None:
@@ -208,11 +208,6 @@ def attach_documents(page: Page, tmp_path: Path) -> None:
     )
     upload(page, "Bản chính Giấy chứng sinh", pdf_file(tmp_path / "giay-chung-sinh.pdf"))
     upload(page, "Hộ chiếu hoặc chứng minh nhân dân", pdf_file(tmp_path / "can-cuoc.pdf"))
-    # Known bug (reported, workflow/applicant.py answers_as_data): a stored yes/no answer is
-    # turned back into "on" (or dropped when "no"), so the completeness check always finds the
-    # online form wrong and a form with a required yes/no question cannot be submitted. The
-    # signed template, which the procedure accepts instead of the online form, gets past it.
-    upload(page, "Mẫu tờ khai đã điền", pdf_file(tmp_path / "to-khai-da-ky.pdf"))
 
 
 def leave_and_resume(page: Page) -> None:
@@ -224,10 +219,10 @@ def leave_and_resume(page: Page) -> None:
     page.get_by_role("link", name="Tiếp tục bản nháp").click()
     expect(page.get_by_label("Dân tộc").first).to_have_value("Kinh")
     expect(page.get_by_label("Giới tính")).to_have_value("nam")
-    # Known bug (reported, catalog/formdefs.py): a yes/no answer is stored as true/false but the
-    # radios' values are "yes"/"no", so a resumed draft shows it unanswered. Answered again here
-    # until it is fixed (checking a checked radio changes nothing).
-    page.get_by_role("group", name="Bản sao").get_by_role("radio", name="Có").check()
+    # The yes/no answer comes back as it was given.
+    expect(
+        page.get_by_role("group", name="Bản sao").get_by_role("radio", name="Có")
+    ).to_be_checked()
     page.get_by_role("button", name="Lưu và tiếp tục").click()
     expect(page.get_by_role("link", name="to-khai-khai-sinh.pdf")).to_be_visible()
 
