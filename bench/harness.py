@@ -31,15 +31,16 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
 
+import flows  # noqa: E402
 from scenarios import SCENARIOS, Scenario  # noqa: E402
-from seed import Seeded  # noqa: E402
+from seed import BENCH_PASSWORD, Seeded  # noqa: E402
 
 HOST = "127.0.0.1"
 RAISED_RATE = "100000000/min"
@@ -325,6 +326,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario", action="append", help="only these (the baseline always)")
     parser.add_argument("--report", default=str(BENCH_DIR / "REPORT.md"))
     parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="the seed's size: 1 is the province (1,000,000 dossiers, 5,000 officers); "
+        "0.01 for a quick run while developing (not for reports)",
+    )
+    parser.add_argument("--submissions", type=int, default=200, help="dossiers through the web")
+    parser.add_argument("--submission-clients", type=int, default=4, help="citizens at once")
+    parser.add_argument("--receipts", type=int, default=200, help="receipts the worker renders")
+    parser.add_argument(
+        "--no-flows",
+        action="store_true",
+        help="skip the submissions, the two-node run and the worker's receipts",
+    )
+    parser.add_argument(
         "--reuse-database",
         action="store_true",
         help="measure against the database the last run seeded (when it left its description "
@@ -377,11 +393,19 @@ def main(argv: list[str] | None = None) -> int:
         args.reuse_database = False
         log(f"database {args.database}: drop, create, migrate")
         recreate_database(args.server, args.database)
-        run([*manage, "migrate", "--no-input", "-v0"], env=env)
+        run([*manage, "migrate", "--no-input", "-v0"], env=env, timeout=1200)
         log("seed (COPY)")
-        seed_output = run([python, str(BENCH_DIR / "seed.py")], env=env)
+        seed_started = time.perf_counter()
+        seed_output = run(
+            [python, str(BENCH_DIR / "seed.py")],
+            env={**env, "BENCH_SCALE": str(args.scale)},
+            timeout=3600,
+        )
+        seed_wall = time.perf_counter() - seed_started
         line = next(ln for ln in seed_output.splitlines() if ln.startswith("SEEDED "))
         seeded = Seeded.from_json(line[len("SEEDED ") :])
+        seeded.seconds["seed_wall_clock"] = round(seed_wall, 1)
+        line = "SEEDED " + json.dumps(asdict(seeded), ensure_ascii=False)
         seeded_file.parent.mkdir(parents=True, exist_ok=True)
         seeded_file.write_text(line[len("SEEDED ") :])
     log(
@@ -406,6 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     process = None
     results: list[ScenarioResult] = []
     memory: list[dict] = []
+    flow_report: dict = {}
     try:
         log(f"gunicorn: {args.workers} sync workers on {base_url}")
         process = subprocess.Popen(
@@ -482,6 +507,18 @@ def main(argv: list[str] | None = None) -> int:
             )
             results.append(ScenarioResult(scenario, statuses, throughput, latency))
         memory = worker_memory(process.pid)
+        if not args.no_flows:
+            flow_report = run_flows(
+                args=args,
+                seeded=seeded,
+                base_url=base_url,
+                gunicorn_command=gunicorn_command,
+                env=env,
+                work=work,
+                database_url=database_url,
+                lookup_file=work / "dossier-lookup-api.paths",
+            )
+            flow_report["memory_after"] = worker_memory(process.pid)
     finally:
         stop(process)
         log("gunicorn stopped")
@@ -494,13 +531,303 @@ def main(argv: list[str] | None = None) -> int:
         gunicorn_command=gunicorn_command,
         env=env,
         database_url=database_url,
+        flow_report=flow_report,
     )
     Path(args.report).write_text(report)
     log(f"report written to {args.report}")
     missed = [line for line in target_lines(results) if line.startswith("MISSED")]
     for line in missed:
         log(line)
+    if flow_report and not flow_report.get("ok"):
+        log("the flows or the two-node run had errors: see the report")
+        return 1
     return 0
+
+
+def start_gunicorn(command: list[str], env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        command,
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def code_check(database_url: str, dossier_ids: list[int]) -> dict:
+    """Whether the received dossiers' codes are unique and their daily sequences consecutive
+    per agency and day (the counter's guarantee across nodes)."""
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            "SELECT receiving_agency_id, code FROM dossiers_dossier WHERE id = ANY(%s)",
+            [dossier_ids],
+        ).fetchall()
+        attachments = conn.execute(
+            "SELECT count(*), coalesce(sum(size), 0) FROM dossiers_attachment "
+            "WHERE dossier_id = ANY(%s) AND replaced_at IS NULL",
+            [dossier_ids],
+        ).fetchone()
+        duplicates = conn.execute(
+            "SELECT count(*) FROM (SELECT code FROM dossiers_dossier WHERE code <> '' "
+            "GROUP BY code HAVING count(*) > 1) AS d"
+        ).fetchone()[0]
+    groups: dict[tuple, list[int]] = {}
+    for agency_id, code in rows:
+        prefix, _sep, sequence = (code or "").rpartition("-")
+        groups.setdefault((agency_id, prefix), []).append(int(sequence or 0))
+    consecutive = {}
+    for (agency_id, prefix), numbers in groups.items():
+        numbers.sort()
+        consecutive[f"{prefix}-…"] = {
+            "agency_id": agency_id,
+            "count": len(numbers),
+            "first": numbers[0],
+            "last": numbers[-1],
+            "consecutive": numbers == list(range(numbers[0], numbers[0] + len(numbers))),
+        }
+    codes = [code for _agency, code in rows]
+    return {
+        "dossiers": len(rows),
+        "with_code": sum(1 for code in codes if code),
+        "unique_among_them": len(set(codes)) == len(codes),
+        "duplicate_codes_in_table": duplicates,
+        "attachments": attachments[0],
+        "attachment_bytes": int(attachments[1]),
+        "sequences": consecutive,
+        "ok": (
+            bool(rows)
+            and all(codes)
+            and len(set(codes)) == len(codes)
+            and duplicates == 0
+            and attachments[0] == 3 * len(rows)
+            and all(g["consecutive"] for g in consecutive.values())
+        ),
+    }
+
+
+def wrk_both(base_urls: list[str], paths_file: Path, seconds: int) -> list[dict]:
+    """wrk against each node at once (16 connections each): the load spread over both."""
+    procs = []
+    for url in base_urls:
+        command = [
+            "wrk",
+            "--threads=2",
+            "--connections=16",
+            f"--duration={seconds}s",
+            "--timeout=10s",
+            f"--script={BENCH_DIR / 'wrk' / 'rotate.lua'}",
+            f"{url}/",
+            "--",
+            str(paths_file),
+            "2",
+            "application/json",
+            "",
+        ]
+        procs.append(
+            (
+                url,
+                command,
+                subprocess.Popen(
+                    command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+                ),
+            )
+        )
+    out = []
+    for url, command, proc in procs:
+        stdout, stderr = proc.communicate(timeout=seconds + 60)
+        line = next((ln for ln in stdout.splitlines() if ln.startswith("BENCH_JSON ")), None)
+        data = json.loads(line[len("BENCH_JSON ") :]) if line else {}
+        out.append({"url": url, "command": command, "output": stdout + stderr, "data": data})
+    return out
+
+
+RECEIPTS_SCRIPT = """
+import json, sys, time
+import django
+django.setup()
+from dichvucong.documents.models import DocumentKind, GeneratedDocument
+from dichvucong.documents.tasks import render_document
+from dichvucong.dossiers.models import Dossier
+count, timeout = int(sys.argv[1]), float(sys.argv[2])
+ids = list(
+    Dossier.objects.filter(status__in=["received", "processing"], received_at__isnull=False)
+    .exclude(documents__kind=DocumentKind.RECEIPT)
+    .order_by("-received_at")
+    .values_list("pk", flat=True)[:count]
+)
+started = time.time()
+for pk in ids:
+    render_document.delay(pk, DocumentKind.RECEIPT.value)
+enqueued = time.time()
+done = 0
+while time.time() - started < timeout:
+    done = GeneratedDocument.objects.filter(dossier_id__in=ids, kind=DocumentKind.RECEIPT).count()
+    if done >= len(ids):
+        break
+    time.sleep(0.2)
+last = GeneratedDocument.objects.filter(dossier_id__in=ids, kind=DocumentKind.RECEIPT).order_by(
+    "-created_at"
+).values_list("created_at", flat=True).first()
+sizes = [d.file.size for d in GeneratedDocument.objects.filter(dossier_id__in=ids)[:20]]
+print("RECEIPTS " + json.dumps({
+    "asked": count, "dossiers": len(ids), "stored": done,
+    "enqueue_seconds": enqueued - started,
+    "seconds": (last.timestamp() - started) if last else None,
+    "sample_pdf_bytes": sizes[:5],
+}))
+"""
+
+
+def receipts_by_worker(args, env: dict, work: Path) -> dict:
+    """A Celery worker (prefork, one process per CPU) on the bench's Redis renders receipts
+    of received dossiers; wall time from the first enqueue to the last document stored."""
+    worker_env = {**env, "CELERY_TASK_ALWAYS_EAGER": "false"}
+    celery_bin = str(Path(sys.executable).with_name("celery"))
+    concurrency = os.cpu_count() or 1
+    command = [
+        celery_bin,
+        "-A",
+        "dichvucong",
+        "worker",
+        f"--concurrency={concurrency}",
+        "--pool=prefork",
+        "--without-gossip",
+        "--without-mingle",
+        "--loglevel=WARNING",
+        f"--logfile={work / 'celery.log'}",
+    ]
+    worker = subprocess.Popen(
+        command,
+        env=worker_env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        time.sleep(8)  # the worker's start (Django and the task modules imported)
+        if worker.poll() is not None:
+            raise RuntimeError(f"the Celery worker exited with {worker.returncode}")
+        output = run(
+            [sys.executable, "-c", RECEIPTS_SCRIPT, str(args.receipts), "600"],
+            env=worker_env,
+            timeout=700,
+        )
+        memory = worker_memory(worker.pid)
+    finally:
+        stop(worker)
+    line = next(ln for ln in output.splitlines() if ln.startswith("RECEIPTS "))
+    result = json.loads(line[len("RECEIPTS ") :])
+    result["command"] = shlex.join(command[1:])
+    result["concurrency"] = concurrency
+    result["memory"] = memory
+    result["per_second"] = result["stored"] / result["seconds"] if result.get("seconds") else 0.0
+    result["ok"] = result["stored"] == result["dossiers"] and result["dossiers"] > 0
+    return result
+
+
+def run_flows(
+    *, args, seeded: Seeded, base_url, gunicorn_command, env, work, database_url, lookup_file
+) -> dict:
+    report: dict = {}
+    accounts = seeded.accounts
+    log(f"submissions: {args.submissions} dossiers by {args.submission_clients} citizens at once")
+    report["submissions"] = flows.submissions(
+        base_url,
+        accounts=accounts,
+        count=args.submissions,
+        concurrency=args.submission_clients,
+    )
+    sub = report["submissions"]
+    log(
+        f"submissions: {sub['submitted']} in {sub['seconds']:.1f} s "
+        f"({sub['flows_per_second']:.2f}/s), upload p95 {sub['upload_ms']['p95']:.0f} ms, "
+        f"{sub['error_count']} errors"
+    )
+    # Node B: the same command and environment on another port.
+    port_b = free_port()
+    command_b = [
+        part if not part.startswith("--bind=") else f"--bind={HOST}:{port_b}"
+        for part in gunicorn_command
+    ]
+    command_b = [
+        part if not part.startswith("--error-logfile=") else f"--error-logfile={work / 'b.log'}"
+        for part in command_b
+    ]
+    base_b = f"http://{HOST}:{port_b}"
+    node_b = start_gunicorn(command_b, env)
+    nodes = [base_url, base_b]
+    try:
+        wait_healthy(base_b, node_b)
+        log(f"two nodes: {nodes}")
+        two: dict = {"nodes": nodes, "command_b": shlex.join(command_b[1:])}
+        two["session"] = flows.session_across_nodes(
+            nodes, email=accounts["applicant_emails"][0], password=BENCH_PASSWORD
+        )
+        # The receipts and a lookup load on both nodes at once.
+        holder: dict = {}
+
+        def background():
+            holder["wrk"] = wrk_both(nodes, lookup_file, 20)
+
+        import threading
+
+        loader = threading.Thread(target=background)
+        loader.start()
+        two["receive"] = flows.receive_on_nodes(
+            nodes,
+            accounts=accounts,
+            password=BENCH_PASSWORD,
+            dossier_ids=sub["dossier_ids"],
+        )
+        loader.join()
+        two["wrk"] = holder.get("wrk", [])
+        two["codes"] = code_check(database_url, sub["dossier_ids"])
+        two["memory_b"] = worker_memory(node_b.pid)
+    finally:
+        stop(node_b)
+    wrk_errors = sum(
+        sum(n for status, n in w["data"].get("statuses", {}).items() if not status.startswith("2"))
+        + sum(w["data"].get("socket_errors", {}).values())
+        + (0 if w["data"] else 1)
+        for w in two["wrk"]
+    )
+    two["wrk_errors"] = wrk_errors
+    two["ok"] = (
+        two["session"]["ok"]
+        and two["receive"]["error_count"] == 0
+        and two["receive"]["received"] == len(sub["dossier_ids"])
+        and two["codes"]["ok"]
+        and wrk_errors == 0
+    )
+    report["two_nodes"] = two
+    log(
+        f"two nodes: received {two['receive']['received']} "
+        f"{json.dumps(two['receive']['received_per_node'])}, codes ok {two['codes']['ok']}, "
+        f"session ok {two['session']['ok']}, wrk errors {wrk_errors}"
+    )
+    log(f"receipts: {args.receipts} by the Celery worker")
+    report["receipts"] = receipts_by_worker(args, env, work)
+    log(
+        f"receipts: {report['receipts']['stored']} in {report['receipts']['seconds']} s "
+        f"({report['receipts']['per_second']:.2f}/s)"
+    )
+    # The uploaded files and rendered documents: removed with the run's private storage.
+    media = work / "var" / "media"
+    files = [f for f in media.rglob("*") if f.is_file()] if media.exists() else []
+    report["files_removed"] = {"files": len(files), "bytes": sum(f.stat().st_size for f in files)}
+    for f in files:
+        f.unlink()
+    report["ok"] = (
+        sub["error_count"] == 0
+        and sub["submitted"] == args.submissions
+        and two["ok"]
+        and report["receipts"]["ok"]
+    )
+    return report
 
 
 def target_lines(results: list[ScenarioResult]) -> list[str]:
@@ -532,8 +859,138 @@ def target_lines(results: list[ScenarioResult]) -> list[str]:
     return lines
 
 
+def render_flows(flow: dict, baseline_rps: float) -> list[str]:
+    """The report's sections on the submissions, the worker's receipts and the two nodes."""
+    if not flow:
+        return []
+    sub, two, rec = flow["submissions"], flow["two_nodes"], flow["receipts"]
+    up, whole = sub["upload_ms"], sub["flow_ms"]
+    lines = [
+        "## Dossier submissions through the web (three 1 MB files each)",
+        "",
+        f"{sub['submitted']} of {sub['count']} dossiers submitted by {sub['concurrency']} "
+        "citizens at once (seeded accounts with sessions the seed made as logging in makes "
+        "them: the portal allows 30 logins a minute from one address), each through "
+        "the applicant's pages as a browser posts them: start page and draft, application "
+        "form (prefilled from the profile), files page and **three uploads of a 1 MB PDF**, "
+        "result delivery, review and submit (bench/flows.py `submit_one`, 13 requests).",
+        "",
+        "| measure | value |",
+        "|---|---:|",
+        f"| whole flows per second | {sub['flows_per_second']:.2f} |",
+        f"| ratio to the baseline's requests per second (requests of the flow: "
+        f"{sub['requests']}) | {sub['requests'] / sub['seconds'] / baseline_rps:.0%} |",
+        f"| uploaded MiB per second | {sub['uploaded_mib_per_second']:.2f} |",
+        f"| wall time | {sub['seconds']:.1f} s |",
+        f"| whole flow ms p50 / p95 / p99 (at {sub['concurrency']} at once) | "
+        f"{whole['p50']:.0f} / {whole['p95']:.0f} / {whole['p99']:.0f} |",
+        f"| upload request ms p50 / p95 / p99 (at {sub['concurrency']} at once; "
+        f"{up['count']} uploads) | {up['p50']:.0f} / {up['p95']:.0f} / {up['p99']:.0f} |",
+        f"| status codes | {json.dumps(sub['statuses'])} (302 is each POST's post/redirect/get) |",
+        f"| errors | {sub['error_count']} {json.dumps(sub['errors'])} |",
+        "",
+        f"Files removed afterwards: {flow['files_removed']['files']} files, "
+        f"{flow['files_removed']['bytes'] / 1024 / 1024:.1f} MiB (the uploads and the "
+        "rendered documents, in the run's temporary private storage). The dossiers' rows stay "
+        "in the bench database until the next seed drops it.",
+        "",
+        "## Receipt PDFs rendered by the background worker",
+        "",
+        f"`{rec['command']}` (Celery on the bench's Redis, {rec['concurrency']} prefork "
+        f"processes) rendered {rec['stored']} receipts (form 01) of {rec['dossiers']} received "
+        f"dossiers (asked: {rec['asked']}), queued with `documents.tasks.render_document`: "
+        f"**{rec['per_second']:.2f} receipts per second**, "
+        f"{rec['seconds'] or 0:.1f} s from the first enqueue to the last document stored "
+        f"(enqueueing took {rec['enqueue_seconds']:.2f} s); sample PDF sizes "
+        f"{rec['sample_pdf_bytes']} bytes.",
+        "",
+        "| pid | role | RSS MiB |",
+        "|---:|---|---:|",
+        *[
+            f"| {m['pid']} | Celery {'main' if m['role'] == 'master' else 'pool'} | "
+            f"{m['rss_mib']:.1f} |"
+            for m in rec["memory"]
+        ],
+        "",
+        "## Two web nodes (correctness, not speed)",
+        "",
+        f"Result: **{'passed' if two['ok'] else 'FAILED'}**. Nodes {two['nodes']}: two "
+        "gunicorn servers, the same command and environment on two ports, sharing the "
+        "PostgreSQL database (which also holds the sessions: SESSION_ENGINE is the database "
+        "backend) and Redis (cache, rate limits, broker).",
+        "",
+        f"- **Session across nodes**: logged in on {two['session']['logged_in_on']}, then "
+        f"`GET {two['session']['asked']}` with that cookie answered "
+        f"{two['session']['status_with_cookie']} (without the cookie: "
+        f"{two['session']['status_without_cookie']}, the redirect to the login page): "
+        f"{'shared' if two['session']['ok'] else 'NOT shared'}.",
+        f"- **Receipts on both nodes at once**: {two['receive']['officers']} desk officers, "
+        "each logged in on one node (alternating), received the submitted dossiers in parallel "
+        f"(each: the desk's dossier page, then the receive form): {two['receive']['received']} "
+        f"received {json.dumps(two['receive']['received_per_node'])} in "
+        f"{two['receive']['seconds']:.1f} s, status codes {json.dumps(two['receive']['statuses'])}"
+        f", errors {two['receive']['error_count']} {json.dumps(two['receive']['errors'])}.",
+        f"- **Dossier codes** (read back from PostgreSQL): {two['codes']['with_code']} of "
+        f"{two['codes']['dossiers']} with a code, unique among them: "
+        f"{two['codes']['unique_among_them']}; duplicate codes in the whole table: "
+        f"{two['codes']['duplicate_codes_in_table']}; their attached files: "
+        f"{two['codes']['attachments']} ({two['codes']['attachment_bytes']:,} bytes; three "
+        "1 MB files each expected); daily sequences per agency and day: "
+        f"{json.dumps(two['codes']['sequences'], ensure_ascii=False)}.",
+        "- **Load on both nodes at once** (wrk, the lookup's rotation, 16 connections each, "
+        "during the receipts): "
+        + "; ".join(
+            f"{w['url']}: {w['data'].get('requests', 0)} requests, statuses "
+            f"{json.dumps(w['data'].get('statuses', {}))}, socket errors "
+            f"{json.dumps(w['data'].get('socket_errors', {}))}"
+            for w in two["wrk"]
+        )
+        + f"; non-2xx and socket errors in all: {two['wrk_errors']}.",
+        f"- Node B: `{two['command_b']}`; its processes' RSS after the run: "
+        + ", ".join(f"{m['role']} {m['rss_mib']:.1f} MiB" for m in two["memory_b"])
+        + ".",
+        "",
+    ]
+    return lines
+
+
+def render_flow_raw(flow: dict) -> list[str]:
+    if not flow:
+        return []
+    lines = []
+    for w in flow["two_nodes"]["wrk"]:
+        lines += [
+            f"### Two nodes, wrk against {w['url']}",
+            "",
+            f"`{shlex.join(w['command'])}`",
+            "",
+            "```",
+            w["output"].rstrip(),
+            "```",
+            "",
+        ]
+    lines += [
+        "### Flows, as measured (JSON)",
+        "",
+        "```json",
+        json.dumps(
+            {
+                "submissions": {k: v for k, v in flow["submissions"].items() if k != "dossier_ids"},
+                "receipts": flow["receipts"],
+                "two_nodes": {k: v for k, v in flow["two_nodes"].items() if k != "wrk"},
+                "files_removed": flow["files_removed"],
+            },
+            indent=1,
+            ensure_ascii=False,
+        ),
+        "```",
+        "",
+    ]
+    return lines
+
+
 def render_report(
-    *, args, results, seeded: Seeded, memory, gunicorn_command, env, database_url
+    *, args, results, seeded: Seeded, memory, gunicorn_command, env, database_url, flow_report
 ) -> str:
     baseline = next(r for r in results if r.scenario.baseline)
     info = machine()
@@ -590,6 +1047,19 @@ def render_report(
     lines += ["", "### Memory of the gunicorn processes (RSS after the load, /proc)", ""]
     lines += ["| pid | role | RSS MiB |", "|---:|---|---:|"]
     lines += [f"| {m['pid']} | {m['role']} | {m['rss_mib']:.1f} |" for m in memory]
+    if flow_report:
+        lines += [
+            "",
+            "After the submissions and the two-node run (the same processes):",
+            "",
+            "| pid | role | RSS MiB |",
+            "|---:|---|---:|",
+        ]
+        lines += [
+            f"| {m['pid']} | {m['role']} | {m['rss_mib']:.1f} |"
+            for m in flow_report["memory_after"]
+        ]
+    lines += ["", *render_flows(flow_report, baseline.throughput.rps)]
     lines += [
         "",
         "## Set-up",
@@ -640,6 +1110,8 @@ def render_report(
         "",
         "## Raw wrk output",
         "",
+        "<details><summary>wrk's own text for every run (click to open)</summary>",
+        "",
     ]
     for r in results:
         for run_ in (*r.throughput.runs, r.latency):
@@ -653,6 +1125,8 @@ def render_report(
                 "```",
                 "",
             ]
+    lines += render_flow_raw(flow_report)
+    lines += ["</details>", ""]
     return "\n".join(lines)
 
 

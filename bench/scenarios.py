@@ -93,6 +93,11 @@ def lookup_paths(data: Seeded) -> list[str]:
     return [f"/api/v1/dossiers/{code}/status/" for code in data.lookup_codes]
 
 
+def procedure_page_paths(data: Seeded) -> list[str]:
+    # Every 10th procedure's public page (HTML), as a citizen opens it from the catalogue.
+    return [f"/thu-tuc/{code}/" for code in data.procedure_codes]
+
+
 def inbox_paths(data: Seeded) -> list[str]:
     # The officer's default inbox: their agency's open specialist steps, due soonest first.
     return ["/can-bo/"]
@@ -123,6 +128,12 @@ SCENARIOS = [
         min_throughput_ratio=0.60,
         max_p99_ms=50.0,
         notes="issue 4",
+    ),
+    Scenario(
+        name="procedure-page",
+        title="A procedure's public page (HTML, anonymous), 200 procedures in rotation",
+        paths=procedure_page_paths,
+        html=True,
     ),
     Scenario(
         name="officer-inbox",

@@ -26,11 +26,24 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 
-PROCEDURES = 2_000
+# BENCH_SCALE (the harness's --scale) shrinks the dossiers, the inbox and the accounts for a
+# quick run while developing; 1 is the province's scale the report is made at.
+SCALE = float(os.environ.get("BENCH_SCALE", "1"))
+PROCEDURES = 2_000 if SCALE >= 1 else max(200, int(2_000 * SCALE))
 # Procedures whose first version was superseded by a second, and ones with a draft pending:
 # the search must skip both kinds of non-published rows.
-REPUBLISHED = 200
-WITH_DRAFT = 100
+REPUBLISHED = PROCEDURES // 10
+WITH_DRAFT = PROCEDURES // 20
+# A province: 12 departments, 8 districts and their communes, 200 agencies in all.
+AGENCIES = 200
+# Officer accounts with a membership each, spread over the agencies and the three roles; all
+# share one password hash, computed once (hashing 5,000 times with Argon2 would take minutes).
+OFFICERS = max(300, int(5_000 * SCALE))
+# Citizens who submit dossiers through the web flow (the submission scenario), and the desk
+# officers who receive them on the two web nodes.
+APPLICANTS = 200
+DESK_OFFICERS = 10
+BENCH_PASSWORD = "bench-only-password-9f3c"  # noqa: S105 (the bench database only)
 
 
 @dataclass
@@ -54,6 +67,11 @@ class Seeded:
     inbox_assigned: int = 0
     open_steps: int = 0
     session_cookie: str = ""
+    # Accounts: officers with memberships, the applicants who submit through the web flow, the
+    # desk officers who receive on the two nodes, and what they submit to.
+    accounts: dict = field(default_factory=dict)
+    procedure_codes: list[str] = field(default_factory=list)
+    scale: float = 1.0
 
     @classmethod
     def from_json(cls, text: str) -> Seeded:
@@ -95,19 +113,19 @@ def _secondary_indexes(connection, tables: list[str]) -> list[tuple[str, str]]:
 
 # --- Dossiers: 1,000,000 over three years, with their history rows (the public lookup) -------
 
-DOSSIERS = 1_000_000
+DOSSIERS = int(1_000_000 * SCALE)
 OPEN_STATUSES = frozenset({"received", "processing", "supplement_requested", "awaiting_payment"})
 # Received on the working days of three years before the catalogue's date (seed's `today`).
 DOSSIER_YEARS = 3
 # Every LOOKUP_EVERY-th code goes into the lookup scenario's rotation.
-LOOKUP_EVERY = 200
+LOOKUP_EVERY = 200 if SCALE >= 0.1 else 20
 LOCAL_OFFSET = 7 * 3600  # Asia/Ho_Chi_Minh has no daylight saving time
 
 # The officer inbox: this many dossiers open at the specialist step of one district, which
 # receives a larger share of the dossiers (INBOX_WEIGHT against 4 for the other districts) so
 # that they are its own procedures'; every INBOX_ASSIGNED_EVERY-th is assigned to the bench
 # officer, the others wait unassigned. Their due times spread over ± INBOX_SPREAD_DAYS of now.
-INBOX_STEPS = 50_000
+INBOX_STEPS = int(50_000 * SCALE)
 INBOX_WEIGHT = 20.0
 INBOX_EVERY = 3
 INBOX_ASSIGNED_EVERY = 10
@@ -493,6 +511,115 @@ def bench_officer(agency, *, now):
     return officer
 
 
+def seed_accounts(connection, *, agencies, versions, through, components, now) -> dict:
+    """COPYs OFFICERS officer accounts with their memberships (one role each, in turn, over
+    the agencies), APPLICANTS citizens, and their verified e-mail addresses; all share one
+    password hash computed once. Picks the procedure the submission scenario files online and
+    the desk that receives it, whose one-stop officers receive on the two web nodes."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.hashers import make_password
+    from django.core.management.color import no_style
+
+    from dichvucong.accounts.models import Membership, User
+    from dichvucong.agencies.models import Level
+    from dichvucong.catalog.models import OnlineLevel, VersionStatus
+
+    started = time.perf_counter()
+    password = make_password(BENCH_PASSWORD)
+    components_of: dict[int, int] = {}
+    for component in components:
+        components_of[component.version_id] = components_of.get(component.version_id, 0) + 1
+    # An online procedure (partial or full online) of a district other than the inbox's, with
+    # at least two components: the three files go to its first two.
+    by_pk = {a.pk: a for a in agencies}
+    desk_of = {row.procedureversion_id: row.agency_id for row in through}
+    district_pks = [a.pk for a in agencies if a.level == Level.DISTRICT]
+    version = next(
+        v
+        for v in versions
+        if v.status == VersionStatus.PUBLISHED
+        and v.online_level >= OnlineLevel.PARTIAL
+        and desk_of[v.pk] in district_pks[1:]
+        and components_of.get(v.pk, 0) >= 2
+    )
+    desk = by_pk[desk_of[version.pk]]
+    roles = [
+        Membership.Role.ONE_STOP_OFFICER,
+        Membership.Role.SPECIALIST,
+        Membership.Role.LEADER,
+    ]
+    users, memberships, addresses = [], [], []
+    first_pk = 1_000
+    desk_officers, applicants = [], []
+    valid_from = now - datetime.timedelta(days=365)
+    for n in range(DESK_OFFICERS + OFFICERS):
+        pk = first_pk + n
+        if n < DESK_OFFICERS:
+            agency, role = desk, Membership.Role.ONE_STOP_OFFICER
+            email = f"motcua{n:02d}.bench@haugiang.gov.vn"
+            desk_officers.append(email)
+        else:
+            agency = agencies[n % len(agencies)]
+            role = roles[(n // len(agencies)) % len(roles)]
+            email = f"canbo{n:05d}.bench@haugiang.gov.vn"
+        users.append(
+            User(
+                pk=pk,
+                email=email,
+                password=password,
+                full_name=f"Cán bộ {n:05d}",
+                date_joined=valid_from,
+            )
+        )
+        memberships.append(
+            Membership(pk=pk, user_id=pk, agency_id=agency.pk, role=role, valid_from=valid_from)
+        )
+    for n in range(APPLICANTS):
+        pk = first_pk + DESK_OFFICERS + OFFICERS + n
+        email = f"congdan{n:04d}.bench@example.vn"
+        applicants.append(email)
+        users.append(
+            User(
+                pk=pk,
+                email=email,
+                password=password,
+                full_name=f"{OWNER_FAMILY[n % 10]} {OWNER_MIDDLE[n % 8]} {OWNER_GIVEN[n % 11]}",
+                id_number=f"093095{n:06d}",
+                phone=f"0912{n:06d}",
+                address=f"Số {n + 1} đường 3 tháng 2, phường 5, TP Vị Thanh, Hậu Giang",
+                date_joined=valid_from,
+            )
+        )
+    for user in users:
+        addresses.append(
+            EmailAddress(pk=user.pk, user_id=user.pk, email=user.email, verified=True, primary=True)
+        )
+    with connection.cursor() as cursor:
+        _copy(connection, users)
+        _copy(connection, memberships)
+        _copy(connection, addresses)
+        for statement in connection.ops.sequence_reset_sql(
+            no_style(), [User, Membership, EmailAddress]
+        ):
+            cursor.execute(statement)
+    # The applicants' sessions, as logging in makes them: the portal limits logins per address
+    # (allauth's 30 a minute), and the load client is one address; the desk officers and the
+    # two-node check log in through the login page.
+    applicant_cookies = [signed_in_cookie(user) for user in users if user.email in applicants]
+    return {
+        "applicant_cookies": applicant_cookies,
+        "officers": OFFICERS + DESK_OFFICERS,
+        "memberships": len(memberships),
+        "applicants": APPLICANTS,
+        "desk_officers": desk_officers,
+        "applicant_emails": applicants,
+        "submission_local_code": version.procedure.local_code,
+        "submission_desk_code": desk.code,
+        "submission_desk_pk": desk.pk,
+        "seconds": time.perf_counter() - started,
+    }
+
+
 def signed_in_cookie(officer) -> str:
     """A database session of the officer, as logging in makes it: "name=key" for wrk's Cookie
     header (the harness sends it with the inbox's requests)."""
@@ -609,7 +736,12 @@ def seed() -> Seeded:
         )
         agencies.append(agency)
         district_agencies.append(agency)
-        for c_index, c_name in enumerate(COMMUNE_NAMES, start=1):
+        communes_per_district = -(-(AGENCIES - len(DEPARTMENTS) - len(DISTRICTS)) // len(DISTRICTS))
+        for c_index in range(1, communes_per_district + 1):
+            if len(agencies) >= AGENCIES:
+                break
+            round_, name_index = divmod(c_index - 1, len(COMMUNE_NAMES))
+            c_name = COMMUNE_NAMES[name_index] + (f" {round_ + 1}" if round_ else "")
             commune = AdministrativeUnit(
                 pk=len(units) + 1,
                 code=f"{d_code}{c_index:02d}",
@@ -867,6 +999,16 @@ def seed() -> Seeded:
     )
     timings.update(dossiers.pop("seconds"))
 
+    accounts = seed_accounts(
+        connection,
+        agencies=agencies,
+        versions=versions,
+        through=through,
+        components=components,
+        now=now,
+    )
+    timings["accounts"] = accounts.pop("seconds")
+
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -898,6 +1040,10 @@ def seed() -> Seeded:
         open_steps=dossiers.pop("open_steps"),
         session_cookie=signed_in_cookie(officer),
         dossier_parts=dossiers,
+        accounts=accounts,
+        # The procedure pages of the rotation: every 10th procedure's public page.
+        procedure_codes=[p.local_code for p in procedures[::10]],
+        scale=SCALE,
     )
 
 
