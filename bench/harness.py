@@ -924,9 +924,11 @@ def render_flows(flow: dict, baseline_rps: float) -> list[str]:
         f"{two['session']['status_with_cookie']} (without the cookie: "
         f"{two['session']['status_without_cookie']}, the redirect to the login page): "
         f"{'shared' if two['session']['ok'] else 'NOT shared'}.",
-        f"- **Receipts on both nodes at once**: {two['receive']['officers']} desk officers, "
+        f"- **Receiving on both nodes at once**: {two['receive']['officers']} desk officers, "
         "each logged in on one node (alternating), received the submitted dossiers in parallel "
-        f"(each: the desk's dossier page, then the receive form): {two['receive']['received']} "
+        "(each: the desk's dossier page, then the receive form, which also renders the receipt "
+        "PDF inline, the web nodes running tasks eagerly): "
+        f"{two['receive']['received']} "
         f"received {json.dumps(two['receive']['received_per_node'])} in "
         f"{two['receive']['seconds']:.1f} s, status codes {json.dumps(two['receive']['statuses'])}"
         f", errors {two['receive']['error_count']} {json.dumps(two['receive']['errors'])}.",
@@ -1026,6 +1028,19 @@ def render_report(
         f"{os.cpu_count()} CPUs; the ratio to the baseline is the figure to compare across runs.",
         "",
     ]
+    loads = [
+        load
+        for r in results
+        for load in (*(run_.load_before for run_ in r.throughput.runs), r.latency.load_before)
+    ]
+    if loads and max(loads) > (os.cpu_count() or 1):
+        lines += [
+            f"**The machine was loaded**: other sessions' work shared its {os.cpu_count()} CPUs "
+            f"during this run (1-minute load average {min(loads):.1f} to {max(loads):.1f} "
+            "before the wrk runs). Absolute latencies are inflated, their tails most; the "
+            "ratios to the baseline, measured in the same rounds, are the comparable figures.",
+            "",
+        ]
     targets = target_lines(results)
     lines += ["### Targets", ""] + [f"- {line}" for line in targets] + [""]
     if any(line.startswith("MISSED") for line in targets):
@@ -1095,7 +1110,8 @@ def render_report(
         f"REDIS_URL={env['REDIS_URL']} (cache and API limits), DJANGO_HTTPS=false and "
         "DJANGO_SSL_REDIRECT=false (a reverse proxy ends TLS: no redirect, no secure-only "
         f"cookie), DVC_NUM_PROXIES=0 (wrk connects directly), CELERY_TASK_ALWAYS_EAGER=true "
-        f"(no scenario queues work; /healthz needs no worker), and "
+        "(no wrk scenario queues work; /healthz needs no worker; a desk's receipt renders its "
+        "PDF inline; the worker's own figure is measured apart, with a real worker), and "
         f"**DVC_API_ANON_RATE={env['DVC_API_ANON_RATE']} and "
         f"DVC_LOOKUP_RATE={env['DVC_LOOKUP_RATE']}: the API's per-client limits raised "
         "for the load client**, which is one address (the limits are still counted on every "

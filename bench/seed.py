@@ -122,7 +122,7 @@ LOOKUP_EVERY = 200 if SCALE >= 0.1 else 20
 LOCAL_OFFSET = 7 * 3600  # Asia/Ho_Chi_Minh has no daylight saving time
 
 # The officer inbox: this many dossiers open at the specialist step of one district, which
-# receives a larger share of the dossiers (INBOX_WEIGHT against 4 for the other districts) so
+# receives a larger share of the dossiers (at least INBOX_WEIGHT against 4 for the other districts) so
 # that they are its own procedures'; every INBOX_ASSIGNED_EVERY-th is assigned to the bench
 # officer, the others wait unassigned. Their due times spread over ± INBOX_SPREAD_DAYS of now.
 INBOX_STEPS = int(50_000 * SCALE)
@@ -230,7 +230,11 @@ def seed_dossiers(
     filing = [by_pk[pk] for pk in sorted(versions_by_agency)]
     # Busier desks at districts and departments than at communes.
     weight = {a.pk: {"province": 3.0, "district": 4.0}.get(a.level, 1.0) for a in filing}
-    weight[inbox_agency_pk] = INBOX_WEIGHT
+    # The inbox agency's share must hold INBOX_STEPS open dossiers (every INBOX_EVERY-th of its
+    # own, with a tenth to spare) whatever the number of other desks.
+    share = min(0.5, INBOX_STEPS * INBOX_EVERY * 1.1 / max(DOSSIERS, 1))
+    others = sum(w for pk, w in weight.items() if pk != inbox_agency_pk)
+    weight[inbox_agency_pk] = max(INBOX_WEIGHT, share * others / (1 - share))
     inbox_rng = random.Random(50)
     rule_sets = list(RuleSet.objects.order_by("effective_from").values_list("pk", "effective_from"))
 
