@@ -118,12 +118,10 @@ def _step_action(
     locked_step)` runs under the lock after the checks and returns more fields to write."""
     at = at or timezone.now()
     dossier = _dossier_of(step)
-    holder: dict[str, DossierStep] = {}
 
     def prepare(locked: Dossier) -> dict[str, Any]:
         current = _locked_step(step, locked)
         _check_step_actor(current, actor)
-        holder["step"] = current
         return work(locked, current) or {}
 
     agency = (step if isinstance(step, DossierStep) else DossierStep.objects.get(pk=step)).agency
