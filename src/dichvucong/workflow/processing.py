@@ -148,28 +148,35 @@ def _audit_step(step: DossierStep, before: dict, actor: Any, action: str) -> Non
     )
 
 
+def _lock_open_step(step: DossierStep | int) -> DossierStep:
+    """The dossier's lock, then its open step (refused when it is no longer `step`)."""
+    dossier = _dossier_of(step)
+    Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
+    return _locked_step(step, dossier)
+
+
+def _assignee_set(current: DossierStep, assignee: Any, *, by: Any, action: str) -> None:
+    before = snapshot(current)
+    current.assignee = assignee
+    current.save(update_fields=["assignee"])
+    _audit_step(current, before, by, action)
+
+
 def step_take(*, step: DossierStep | int, actor: Any) -> DossierStep:
     """Take an unassigned step of one's role and agency (it leaves the colleagues' inboxes)."""
     with transaction.atomic():
-        dossier = _dossier_of(step)
-        Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
-        current = _locked_step(step, dossier)
+        current = _lock_open_step(step)
         _check_step_actor(current, actor)
         if current.assignee_id == actor.pk:
             return current
-        before = snapshot(current)
-        current.assignee = actor
-        current.save(update_fields=["assignee"])
-        _audit_step(current, before, actor, "dossier_step.take")
+        _assignee_set(current, actor, by=actor, action="dossier_step.take")
     return current
 
 
 def step_assign(*, step: DossierStep | int, actor: Any, assignee: Any) -> DossierStep:
     """A leader of the step's agency assigns it to a colleague who holds the step's role."""
     with transaction.atomic():
-        dossier = _dossier_of(step)
-        Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
-        current = _locked_step(step, dossier)
+        current = _lock_open_step(step)
         if not holds_role(actor, Membership.Role.LEADER, current.agency_id):
             raise ActorNotAllowed(
                 _("Only a leader of %(agency)s assigns its dossiers.")
@@ -183,10 +190,7 @@ def step_assign(*, step: DossierStep | int, actor: Any, assignee: Any) -> Dossie
                 field="assignee",
                 code="assignee",
             )
-        before = snapshot(current)
-        current.assignee = assignee
-        current.save(update_fields=["assignee"])
-        _audit_step(current, before, actor, "dossier_step.assign")
+        _assignee_set(current, assignee, by=actor, action="dossier_step.assign")
     return current
 
 
