@@ -2,6 +2,7 @@
 
 import pytest
 
+from dichvucong.agencies.services import agency_update
 from dichvucong.dossiers.constants import DossierStatus
 from dichvucong.dossiers.selectors.public import (
     MalformedCode,
@@ -34,6 +35,9 @@ def low_lookup_rate(settings, monkeypatch):
 
 
 def test_the_selector_returns_only_public_fields(dossier, django_assert_num_queries):
+    # Cold: the dossier, its history, then the agency and procedure labels for the cache.
+    with django_assert_num_queries(4):
+        dossier_public_status(code=dossier.code)
     with django_assert_num_queries(2):
         found = dossier_public_status(code=dossier.code)
 
@@ -88,6 +92,7 @@ def test_the_page_without_a_code_shows_the_form(client, vietnamese):
 def test_a_code_shows_the_status_without_personal_data(
     client, dossier, vietnamese, django_assert_max_num_queries
 ):
+    client.get(URL, {"ma": dossier.code})  # the labels are cached by the first lookup
     with django_assert_max_num_queries(2):
         response = client.get(URL, {"ma": dossier.code})
 
@@ -150,3 +155,13 @@ def test_the_page_and_the_api_share_one_budget(client, dossier, low_lookup_rate)
 
 def test_the_form_alone_is_not_counted(client, low_lookup_rate):
     assert [client.get(URL).status_code for _ in range(5)] == [200] * 5
+
+
+def test_a_renamed_agency_shows_its_new_name_at_once(dossier):
+    dossier_public_status(code=dossier.code)  # its labels are now cached
+
+    agency_update(agency=dossier.receiving_agency, data={"name": "UBND xã Mới Đổi Tên"})
+
+    found = dossier_public_status(code=dossier.code)
+    assert found.receiving_agency.name == "UBND xã Mới Đổi Tên"
+    assert "UBND xã Mới Đổi Tên" in {step.agency for step in found.steps}

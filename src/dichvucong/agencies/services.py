@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from dichvucong.core.audit import audit_change, audited_create, audited_update, snapshot
 from dichvucong.core.errors import ServiceError
 
+from .labels import agency_labels_forget
 from .models import AdministrativeUnit, Agency, Level
 
 UNIT_AUDIT_SCOPE = "province"
@@ -151,9 +152,12 @@ def agency_create(
 def agency_update(*, agency: Agency, data: Mapping[str, Any]) -> Agency:
     _check_fields(data, AGENCY_UPDATABLE)
     # Recorded in the chain of the code the agency was known by when the change was made.
-    locked, _changed = audited_update(
-        agency, data=dict(data), action="agency.update", scope=agency.code
-    )
+    with transaction.atomic():
+        locked, changed = audited_update(
+            agency, data=dict(data), action="agency.update", scope=agency.code
+        )
+        if {"code", "name"} & set(changed):
+            agency_labels_forget(ids=[locked.pk])
     return locked
 
 

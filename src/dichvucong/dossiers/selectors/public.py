@@ -5,8 +5,10 @@ the procedure, the agencies, the status, the dates and the steps so far (time, a
 national status code and label), and nothing about the people (no name, ID number, phone, e-mail, address, answers, actor names or notes, which may
 hold personal data). The fields are a fixed whitelist (PublicStatus); docs/decisions/0006.
 
-Two indexed queries: the dossier by its unique code with its procedure and agencies, then its
-history rows by (dossier, at) with their agency's name.
+Two indexed queries, each of one table: the dossier by its unique code, then its history rows
+by (dossier, at). The agencies' and the procedure's codes and names come from the label caches
+(agencies/labels.py, catalog/labels.py): joining and planning those tables on every lookup cost
+more than the lookup itself (bench/PROFILE.md).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from dichvucong.agencies.labels import agency_labels
+from dichvucong.catalog.labels import version_labels
 from dichvucong.core.errors import ServiceError
 
 from ..constants import NATIONAL_STATUS_CODE, NATIONAL_STATUS_LABEL, DossierStatus
@@ -118,12 +122,9 @@ _DOSSIER_COLUMNS = (
     "extended_due_at",
     "finished_at",
     "returned_at",
-    "version__name",
-    "version__procedure__local_code",
-    "receiving_agency__code",
-    "receiving_agency__name",
-    "processing_agency__code",
-    "processing_agency__name",
+    "version_id",
+    "receiving_agency_id",
+    "processing_agency_id",
 )
 
 
@@ -138,23 +139,29 @@ def dossier_public_status(*, code: str) -> PublicStatus | None:
         row = Dossier.objects.values(*_DOSSIER_COLUMNS).get(code=code)
     except Dossier.DoesNotExist:
         return None
-    history = (
+    history = list(
         DossierHistory.objects.filter(dossier_id=row["id"])
         .order_by("at", "id")
-        .values_list("transition", "to_status", "at", "agency__name")
+        .values_list("transition", "to_status", "at", "agency_id")
     )
+    agencies = agency_labels(
+        ids=[
+            row["receiving_agency_id"],
+            row["processing_agency_id"],
+            *(agency_id for *_, agency_id in history),
+        ]
+    )
+    procedure_code, procedure_name = version_labels(ids=[row["version_id"]])[row["version_id"]]
     status = row["status"]
     national_code = NATIONAL_STATUS_CODE.get(status)
     return PublicStatus(
         code=row["code"],
-        procedure_code=row["version__procedure__local_code"],
-        procedure_name=row["version__name"],
-        receiving_agency=PublicAgency(
-            code=row["receiving_agency__code"], name=row["receiving_agency__name"]
-        ),
+        procedure_code=procedure_code,
+        procedure_name=procedure_name,
+        receiving_agency=PublicAgency(*agencies[row["receiving_agency_id"]]),
         processing_agency=(
-            PublicAgency(code=row["processing_agency__code"], name=row["processing_agency__name"])
-            if row["processing_agency__code"]
+            PublicAgency(*agencies[row["processing_agency_id"]])
+            if row["processing_agency_id"]
             else None
         ),
         status=status,
@@ -167,8 +174,8 @@ def dossier_public_status(*, code: str) -> PublicStatus | None:
         finished_at=row["finished_at"],
         returned_at=row["returned_at"],
         steps=tuple(
-            _step(transition, to_status, at, agency_name)
-            for transition, to_status, at, agency_name in history
+            _step(transition, to_status, at, agencies[agency_id][1] if agency_id else None)
+            for transition, to_status, at, agency_id in history
         ),
     )
 

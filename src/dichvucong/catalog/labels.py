@@ -1,0 +1,31 @@
+"""Procedure versions' codes and names as busy public pages print them, read through the cache.
+
+A version's name is editable only while it is a draft (`version_update`, which forgets the
+label) and a procedure's local code never changes, so a published version's label is fixed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dichvucong.core.caching import cached_by_id, forget_by_id
+
+from .models import ProcedureVersion
+
+PREFIX = "catalog:version-label"
+
+
+def version_labels(*, ids: Iterable[int | None]) -> dict[int, tuple[str, str]]:
+    """{version id: (procedure local code, version name)}; unknown ids are left out."""
+    return cached_by_id(PREFIX, ids, _load)
+
+
+def version_labels_forget(*, ids: Iterable[int]) -> None:
+    forget_by_id(PREFIX, ids)
+
+
+def _load(ids: list[int]) -> dict[int, tuple[str, str]]:
+    rows = ProcedureVersion.objects.filter(pk__in=ids).values_list(
+        "pk", "procedure__local_code", "name"
+    )
+    return {pk: (local_code, name) for pk, local_code, name in rows}
