@@ -20,10 +20,14 @@ def test_labels_are_read_once_then_served_from_the_cache(django_assert_num_queri
     with django_assert_num_queries(0):
         warm = agency_labels(ids=[second.pk, first.pk])
 
-    assert cold == warm == {
-        first.pk: ("000.00.02.H30", first.name),
-        second.pk: ("000.03.21.H30", second.name),
-    }
+    assert (
+        cold
+        == warm
+        == {
+            first.pk: ("000.00.02.H30", first.name),
+            second.pk: ("000.03.21.H30", second.name),
+        }
+    )
 
 
 def test_an_unknown_id_is_left_out():
