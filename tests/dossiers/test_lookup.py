@@ -35,10 +35,10 @@ def low_lookup_rate(settings, monkeypatch):
 
 
 def test_the_selector_returns_only_public_fields(dossier, django_assert_num_queries):
-    # Cold: the dossier, its history, then the agency and procedure labels for the cache.
-    with django_assert_num_queries(4):
+    # Cold: the dossier with its history, then the agency and procedure labels for the cache.
+    with django_assert_num_queries(3):
         dossier_public_status(code=dossier.code)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         found = dossier_public_status(code=dossier.code)
 
     assert found.code == dossier.code
@@ -61,6 +61,14 @@ def test_the_selector_refuses_a_malformed_code_before_any_query(django_assert_nu
 
 def test_the_selector_returns_none_for_an_unknown_code(db):
     assert dossier_public_status(code="000.00.02.H30-250701-0001") is None
+
+
+def test_a_dossier_without_history_rows_is_found_with_no_steps():
+    dossier = DossierFactory(received=True)
+
+    found = dossier_public_status(code=dossier.code)
+
+    assert found.code == dossier.code and found.steps == ()
 
 
 def test_a_dossier_without_a_processing_agency_shows_none():
@@ -93,7 +101,7 @@ def test_a_code_shows_the_status_without_personal_data(
     client, dossier, vietnamese, django_assert_max_num_queries
 ):
     client.get(URL, {"ma": dossier.code})  # the labels are cached by the first lookup
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(1):
         response = client.get(URL, {"ma": dossier.code})
 
     assert response.status_code == 200

@@ -192,13 +192,13 @@ def test_an_extended_finished_dossier_shows_its_dates(client, vietnamese):
     ]
 
 
-def test_the_lookup_costs_two_queries(client, dossier, django_assert_num_queries):
+def test_the_lookup_costs_one_query(client, dossier, django_assert_num_queries):
     for _ in range(3):
         DossierHistoryFactory(dossier=dossier)
 
     client.get(url(dossier.code))  # the agency and procedure labels are cached by the first
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         response = client.get(url(dossier.code))
 
     assert len(response.json()["steps"]) == 5

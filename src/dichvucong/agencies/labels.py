@@ -8,22 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dichvucong.core.caching import cached_by_id, forget_by_id
+from dichvucong.core.caching import LabelCache
 
 from .models import Agency
-
-PREFIX = "agencies:label"
-
-
-def agency_labels(*, ids: Iterable[int | None]) -> dict[int, tuple[str, str]]:
-    """{agency id: (code, name)}; unknown ids are left out."""
-    return cached_by_id(PREFIX, ids, _load)
-
-
-def agency_labels_forget(*, ids: Iterable[int]) -> None:
-    forget_by_id(PREFIX, ids)
 
 
 def _load(ids: list[int]) -> dict[int, tuple[str, str]]:
     rows = Agency.objects.filter(pk__in=ids).values_list("pk", "code", "name")
     return {pk: (code, name) for pk, code, name in rows}
+
+
+# {agency id: (code, name)}
+AGENCY_LABELS = LabelCache("agencies:label", _load)
+
+
+def agency_labels(*, ids: Iterable[int | None]) -> dict[int, tuple[str, str]]:
+    """{agency id: (code, name)}; unknown ids are left out."""
+    return AGENCY_LABELS.get(ids)
+
+
+def agency_labels_forget(*, ids: Iterable[int]) -> None:
+    AGENCY_LABELS.forget(ids)

@@ -8,20 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dichvucong.core.caching import cached_by_id, forget_by_id
+from dichvucong.core.caching import LabelCache
 
 from .models import ProcedureVersion
-
-PREFIX = "catalog:version-label"
-
-
-def version_labels(*, ids: Iterable[int | None]) -> dict[int, tuple[str, str]]:
-    """{version id: (procedure local code, version name)}; unknown ids are left out."""
-    return cached_by_id(PREFIX, ids, _load)
-
-
-def version_labels_forget(*, ids: Iterable[int]) -> None:
-    forget_by_id(PREFIX, ids)
 
 
 def _load(ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -29,3 +18,16 @@ def _load(ids: list[int]) -> dict[int, tuple[str, str]]:
         "pk", "procedure__local_code", "name"
     )
     return {pk: (local_code, name) for pk, local_code, name in rows}
+
+
+# {version id: (procedure local code, version name)}
+VERSION_LABELS = LabelCache("catalog:version-label", _load)
+
+
+def version_labels(*, ids: Iterable[int | None]) -> dict[int, tuple[str, str]]:
+    """{version id: (procedure local code, version name)}; unknown ids are left out."""
+    return VERSION_LABELS.get(ids)
+
+
+def version_labels_forget(*, ids: Iterable[int]) -> None:
+    VERSION_LABELS.forget(ids)

@@ -5,10 +5,10 @@ the procedure, the agencies, the status, the dates and the steps so far (time, a
 national status code and label), and nothing about the people (no name, ID number, phone, e-mail, address, answers, actor names or notes, which may
 hold personal data). The fields are a fixed whitelist (PublicStatus); docs/decisions/0006.
 
-Two indexed queries, each of one table: the dossier by its unique code, then its history rows
-by (dossier, at). The agencies' and the procedure's codes and names come from the label caches
-(agencies/labels.py, catalog/labels.py): joining and planning those tables on every lookup cost
-more than the lookup itself (bench/PROFILE.md).
+One indexed query: the dossier by its unique code joined to its history rows by (dossier, at).
+The agencies' and the procedure's codes and names come from the label caches
+(agencies/labels.py, catalog/labels.py) in one cache read: joining and planning those tables
+on every lookup cost more than the lookup itself (bench/PROFILE.md).
 """
 
 from __future__ import annotations
@@ -19,12 +19,13 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from dichvucong.agencies.labels import agency_labels
-from dichvucong.catalog.labels import version_labels
+from dichvucong.agencies.labels import AGENCY_LABELS
+from dichvucong.catalog.labels import VERSION_LABELS
+from dichvucong.core.caching import read_labels
 from dichvucong.core.errors import ServiceError
 
 from ..constants import NATIONAL_STATUS_CODE, NATIONAL_STATUS_LABEL, DossierStatus
-from ..models import Dossier, DossierHistory
+from ..models import Dossier
 
 # <receiving agency identifier>-<YYMMDD>-<daily sequence> (domain.md §1.1); checked before any
 # query, so a malformed or hostile input never reaches the database.
@@ -114,7 +115,6 @@ def dossier_code_check(*, code: str) -> str:
 
 
 _DOSSIER_COLUMNS = (
-    "id",
     "code",
     "status",
     "received_at",
@@ -126,6 +126,12 @@ _DOSSIER_COLUMNS = (
     "receiving_agency_id",
     "processing_agency_id",
 )
+_HISTORY_COLUMNS = (
+    "history__transition",
+    "history__to_status",
+    "history__at",
+    "history__agency_id",
+)
 
 
 def dossier_public_status(*, code: str) -> PublicStatus | None:
@@ -134,24 +140,32 @@ def dossier_public_status(*, code: str) -> PublicStatus | None:
     Raises MalformedCode, before any query, when the code is not in the dossier code format.
     """
     code = dossier_code_check(code=code)
-    # values(): plain rows, no model instances, and only the whitelisted columns are read.
-    try:
-        row = Dossier.objects.values(*_DOSSIER_COLUMNS).get(code=code)
-    except Dossier.DoesNotExist:
+    # One round trip: the dossier by its unique code, a row per history row (the dossier's
+    # columns repeated; a LEFT JOIN, so a dossier without history still comes back once).
+    # values_list(): plain tuples of the whitelisted columns only, no model instances.
+    rows = list(
+        Dossier.objects.filter(code=code)
+        .values_list(*_DOSSIER_COLUMNS, *_HISTORY_COLUMNS)
+        .order_by("history__at", "history__id")
+    )
+    if not rows:
         return None
-    history = list(
-        DossierHistory.objects.filter(dossier_id=row["id"])
-        .order_by("at", "id")
-        .values_list("transition", "to_status", "at", "agency_id")
+    width = len(_DOSSIER_COLUMNS)
+    row = dict(zip(_DOSSIER_COLUMNS, rows[0][:width], strict=True))
+    # (transition, to_status, at, agency id); the LEFT JOIN's row of NULLs is no step.
+    history = [item[width:] for item in rows if item[width + 2] is not None]
+    agencies, versions = read_labels(
+        (
+            AGENCY_LABELS,
+            [
+                row["receiving_agency_id"],
+                row["processing_agency_id"],
+                *(agency_id for *_, agency_id in history),
+            ],
+        ),
+        (VERSION_LABELS, [row["version_id"]]),
     )
-    agencies = agency_labels(
-        ids=[
-            row["receiving_agency_id"],
-            row["processing_agency_id"],
-            *(agency_id for *_, agency_id in history),
-        ]
-    )
-    procedure_code, procedure_name = version_labels(ids=[row["version_id"]])[row["version_id"]]
+    procedure_code, procedure_name = versions[row["version_id"]]
     status = row["status"]
     national_code = NATIONAL_STATUS_CODE.get(status)
     return PublicStatus(
