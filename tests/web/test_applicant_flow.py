@@ -9,7 +9,7 @@ from dichvucong.dossiers.constants import DossierStatus, ResultDelivery
 from dichvucong.dossiers.models import Attachment, Dossier, DossierHistory
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.agencies.factories import AgencyFactory
-from tests.catalog.factories import ProcedureVersionFactory
+from tests.catalog.factories import ComponentFactory, ProcedureVersionFactory
 from tests.dossiers.factories import PDF_BYTES, AttachmentFactory, DossierFactory
 
 pytestmark = pytest.mark.django_db
@@ -161,6 +161,25 @@ def test_the_upload_script_gets_the_page_to_go_to_and_the_message_waits_there(
     assert response.status_code == 204
     assert response["X-Location"] == url
     assert "không được chấp nhận" in client.get(url).text  # shown on the page it goes to
+
+
+def test_an_upload_reaches_a_component_numbered_above_a_thousand(client, applicant, vietnamese):
+    # Vietnamese formats group thousands with dots: a key rendered as "12.345" named no
+    # component, and every upload failed once a province's catalogue passed 999 components.
+    dossier = DossierFactory(applicant=applicant)
+    component = ComponentFactory(id=12_345, version=dossier.version, position=9)
+    url = reverse("web:dossier-files", args=[dossier.pk])
+
+    page = client.get(url)
+    assert 'name="component" value="12345"' in page.text
+    response = client.post(
+        url,
+        {"component": "12345", "upload": SimpleUploadedFile("to-khai.pdf", PDF_BYTES)},
+        headers={"X-Requested-With": "XMLHttpRequest"},
+    )
+
+    assert response.status_code == 204
+    assert Attachment.objects.get(dossier=dossier).component == component
 
 
 def test_review_refuses_an_incomplete_dossier(client, applicant):
