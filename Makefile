@@ -54,11 +54,8 @@ run: setup
 demo: install messages
 	$(PY) manage.py load_demo
 
-# The browser journeys run in a process of their own: their live server and transactional
-# tests stay apart from the rest of the suite's state.
 test: install-dev messages browser
-	$(PY) -m pytest $(PYTEST_ARGS) --ignore=tests/browser
-	$(PY) -m pytest $(PYTEST_ARGS) tests/browser
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The README's screenshots (docs/screenshots/), taken by the browser tests' set-up on the demo.
 screenshots: install-dev messages browser
