@@ -1035,10 +1035,13 @@ def render_report(
     ]
     if loads and max(loads) > (os.cpu_count() or 1):
         lines += [
-            f"**The machine was loaded**: other sessions' work shared its {os.cpu_count()} CPUs "
-            f"during this run (1-minute load average {min(loads):.1f} to {max(loads):.1f} "
-            "before the wrk runs). Absolute latencies are inflated, their tails most; the "
-            "ratios to the baseline, measured in the same rounds, are the comparable figures.",
+            f"**The load average was above the {os.cpu_count()} CPUs** during this run "
+            f"(1 minute, {min(loads):.1f} to {max(loads):.1f} before the wrk runs). It counts "
+            "the benchmark's own earlier rounds (gunicorn, PostgreSQL, wrk) as well as any other "
+            "work on the machine, so it tells a quiet machine from a busy one only roughly; "
+            "where other work shared the CPUs, absolute latencies are inflated, their tails "
+            "most, and the ratios to the baseline, measured in the same rounds, are the "
+            "comparable figures.",
             "",
         ]
     targets = target_lines(results)
