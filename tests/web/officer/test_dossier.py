@@ -14,7 +14,7 @@ from dichvucong.dossiers.models import Apology, Dossier, DossierStep, ResultFile
 from dichvucong.workflow import processing
 from dichvucong.workflow.steps import open_step
 from tests.accounts.factories import MembershipFactory
-from tests.dossiers.factories import AttachmentFactory
+from tests.dossiers.factories import AttachmentFactory, DossierHistoryFactory
 from tests.workflow.world import pdf, world
 
 from .conftest import action_url, at_specialist, dossier_url
@@ -424,3 +424,28 @@ def test_unknown_action_and_dossier_are_not_found(client, w):
     missing = Dossier(pk=dossier.pk + 1000)
     assert client.get(dossier_url(missing)).status_code == 404
     assert DossierStep.objects.filter(dossier=dossier).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_page_costs_the_same_queries_however_long_the_dossier(
+    client, w, django_assert_num_queries
+):
+    dossier = at_specialist(w)
+    AttachmentFactory(dossier=dossier)
+    client.force_login(w.specialist)
+    client.get(dossier_url(dossier))  # the session and the label caches are warm
+
+    with django_assert_num_queries(QUERIES_OF_THE_DOSSIER_PAGE):
+        assert client.get(dossier_url(dossier)).status_code == 200
+
+    for _ in range(4):
+        AttachmentFactory(dossier=dossier)
+        DossierHistoryFactory(dossier=dossier, agency=w.desk, to_status=dossier.status)
+    with django_assert_num_queries(QUERIES_OF_THE_DOSSIER_PAGE):
+        assert client.get(dossier_url(dossier)).status_code == 200
+
+
+# Session, user, memberships; the dossier with its version and agencies; its open step and the
+# process (for the actions); the access-log entry; then steps, history, supplement requests,
+# attachments, results, apologies and documents, one query each whatever their number.
+QUERIES_OF_THE_DOSSIER_PAGE = 16
