@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from dichvucong.agencies import services
-from dichvucong.agencies.labels import agency_labels
+from dichvucong.agencies.labels import AGENCY_LABELS
 
 from .factories import AgencyFactory
 
@@ -16,9 +16,9 @@ def test_labels_are_read_once_then_served_from_the_cache(django_assert_num_queri
     first, second = AgencyFactory(code="000.00.02.H30"), AgencyFactory(code="000.03.21.H30")
 
     with django_assert_num_queries(1):
-        cold = agency_labels(ids=[first.pk, second.pk, first.pk, None])
+        cold = AGENCY_LABELS.get([first.pk, second.pk, first.pk, None])
     with django_assert_num_queries(0):
-        warm = agency_labels(ids=[second.pk, first.pk])
+        warm = AGENCY_LABELS.get([second.pk, first.pk])
 
     assert (
         cold
@@ -31,34 +31,34 @@ def test_labels_are_read_once_then_served_from_the_cache(django_assert_num_queri
 
 
 def test_an_unknown_id_is_left_out():
-    assert agency_labels(ids=[987654]) == {}
+    assert AGENCY_LABELS.get([987654]) == {}
 
 
 def test_a_renamed_agency_is_forgotten_at_once_and_after_commit(
     django_capture_on_commit_callbacks,
 ):
     agency = AgencyFactory(name="UBND xã Cũ")
-    agency_labels(ids=[agency.pk])
+    AGENCY_LABELS.get([agency.pk])
 
     with django_capture_on_commit_callbacks(execute=False) as after_commit:
         services.agency_update(agency=agency, data={"name": "UBND xã Mới"})
-        assert agency_labels(ids=[agency.pk])[agency.pk][1] == "UBND xã Mới"
+        assert AGENCY_LABELS.get([agency.pk])[agency.pk][1] == "UBND xã Mới"
     # A reader between the change and its commit cached what it saw: the second forget goes.
     cache.set(f"agencies:label:{agency.pk}", (agency.code, "UBND xã Cũ"))
     for callback in after_commit:
         callback()
 
-    assert agency_labels(ids=[agency.pk])[agency.pk] == (agency.code, "UBND xã Mới")
+    assert AGENCY_LABELS.get([agency.pk])[agency.pk] == (agency.code, "UBND xã Mới")
 
 
 def test_a_change_that_leaves_code_and_name_keeps_the_label(django_assert_num_queries):
     agency = AgencyFactory(with_desk=True)
-    agency_labels(ids=[agency.pk])
+    AGENCY_LABELS.get([agency.pk])
 
     services.agency_update(agency=agency, data={"desk_phone": "0293 3999 111"})
 
     with django_assert_num_queries(0):
-        assert agency_labels(ids=[agency.pk])[agency.pk] == (agency.code, agency.name)
+        assert AGENCY_LABELS.get([agency.pk])[agency.pk] == (agency.code, agency.name)
 
 
 def test_a_rename_in_the_admin_is_forgotten(https_client, django_user_model):
@@ -66,7 +66,7 @@ def test_a_rename_in_the_admin_is_forgotten(https_client, django_user_model):
         email="admin@example.test", password="x" * 12
     )
     agency = AgencyFactory(with_desk=True, name="Sở Tư pháp")
-    agency_labels(ids=[agency.pk])
+    AGENCY_LABELS.get([agency.pk])
     https_client.force_login(superuser)
     url = reverse("admin:agencies_agency_change", args=[agency.pk])
     form = https_client.get(url).context["adminform"].form
@@ -76,4 +76,4 @@ def test_a_rename_in_the_admin_is_forgotten(https_client, django_user_model):
     response = https_client.post(url, data)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
-    assert agency_labels(ids=[agency.pk])[agency.pk][1] == "Sở Tư pháp tỉnh Hậu Giang"
+    assert AGENCY_LABELS.get([agency.pk])[agency.pk][1] == "Sở Tư pháp tỉnh Hậu Giang"

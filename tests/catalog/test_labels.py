@@ -3,7 +3,7 @@
 import pytest
 
 from dichvucong.catalog import services
-from dichvucong.catalog.labels import version_labels
+from dichvucong.catalog.labels import VERSION_LABELS
 from tests.accounts.factories import MembershipFactory
 from tests.agencies.factories import AgencyFactory
 
@@ -20,9 +20,9 @@ def test_labels_are_read_once_then_served_from_the_cache(django_assert_num_queri
     )
 
     with django_assert_num_queries(1):
-        cold = version_labels(ids=[version.pk, None])
+        cold = VERSION_LABELS.get([version.pk, None])
     with django_assert_num_queries(0):
-        warm = version_labels(ids=[version.pk])
+        warm = VERSION_LABELS.get([version.pk])
 
     assert cold == warm == {version.pk: ("1.001193.000.00.00.H30", "Đăng ký khai sinh")}
 
@@ -31,8 +31,8 @@ def test_a_drafts_rename_is_forgotten():
     agency = AgencyFactory(with_desk=True)
     actor = MembershipFactory(agency_admin=True, agency=agency).user
     draft = ProcedureVersionFactory(competent_agency=agency, name="Đăng ký khai sinh")
-    version_labels(ids=[draft.pk])
+    VERSION_LABELS.get([draft.pk])
 
     services.version_update(version=draft, actor=actor, name="Đăng ký khai sinh lưu động")
 
-    assert version_labels(ids=[draft.pk])[draft.pk][1] == "Đăng ký khai sinh lưu động"
+    assert VERSION_LABELS.get([draft.pk])[draft.pk][1] == "Đăng ký khai sinh lưu động"

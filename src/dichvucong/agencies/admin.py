@@ -18,7 +18,7 @@ from django.utils.translation import pgettext_lazy
 from dichvucong.core.admin import AuditedModelAdmin
 
 from . import selectors
-from .labels import agency_labels_forget
+from .labels import AGENCY_LABELS
 from .models import AdministrativeUnit, Agency
 
 # What an agency admin may change on their own agency (seed S25: they publish their desk).
@@ -136,7 +136,7 @@ class AgencyAdmin(AuditedModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and {"code", "name"} & set(form.changed_data):
-            agency_labels_forget(ids=[obj.pk])  # public pages print them from the cache
+            AGENCY_LABELS.forget([obj.pk])  # public pages print them from the cache
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -1,12 +1,10 @@
 """Agencies' codes and names as busy public pages print them, read through the cache.
 
 Every change of an agency's code or name goes through `agency_update` or the admin, and both
-call `agency_labels_forget` in their transaction.
+call `AGENCY_LABELS.forget` in their transaction.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from dichvucong.core.caching import LabelCache
 
@@ -20,12 +18,3 @@ def _load(ids: list[int]) -> dict[int, tuple[str, str]]:
 
 # {agency id: (code, name)}
 AGENCY_LABELS = LabelCache("agencies:label", _load)
-
-
-def agency_labels(*, ids: Iterable[int | None]) -> dict[int, tuple[str, str]]:
-    """{agency id: (code, name)}; unknown ids are left out."""
-    return AGENCY_LABELS.get(ids)
-
-
-def agency_labels_forget(*, ids: Iterable[int]) -> None:
-    AGENCY_LABELS.forget(ids)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from dichvucong.core.audit import audit_change, audited_create, audited_update, snapshot
 from dichvucong.core.errors import ServiceError
 
-from .labels import agency_labels_forget
+from .labels import AGENCY_LABELS
 from .models import AdministrativeUnit, Agency, Level
 
 UNIT_AUDIT_SCOPE = "province"
@@ -157,7 +157,7 @@ def agency_update(*, agency: Agency, data: Mapping[str, Any]) -> Agency:
             agency, data=dict(data), action="agency.update", scope=agency.code
         )
         if {"code", "name"} & set(changed):
-            agency_labels_forget(ids=[locked.pk])
+            AGENCY_LABELS.forget([locked.pk])
     return locked
 
 

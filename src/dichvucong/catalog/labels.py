@@ -1,12 +1,10 @@
 """Procedure versions' codes and names as busy public pages print them, read through the cache.
 
 A version's name is editable only while it is a draft (`version_update`, which forgets the
-label) and a procedure's local code never changes, so a published version's label is fixed.
+label through `VERSION_LABELS.forget`) and a procedure's local code never changes, so a published version's label is fixed.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from dichvucong.core.caching import LabelCache
 
@@ -22,12 +20,3 @@ def _load(ids: list[int]) -> dict[int, tuple[str, str]]:
 
 # {version id: (procedure local code, version name)}
 VERSION_LABELS = LabelCache("catalog:version-label", _load)
-
-
-def version_labels(*, ids: Iterable[int | None]) -> dict[int, tuple[str, str]]:
-    """{version id: (procedure local code, version name)}; unknown ids are left out."""
-    return VERSION_LABELS.get(ids)
-
-
-def version_labels_forget(*, ids: Iterable[int]) -> None:
-    VERSION_LABELS.forget(ids)

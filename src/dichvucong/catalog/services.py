@@ -39,7 +39,7 @@ from dichvucong.core.errors import ServiceError
 from .cache import catalogue_changed
 from .content import content_hash as compute_content_hash
 from .content import procedure_item
-from .labels import version_labels_forget
+from .labels import VERSION_LABELS
 from .models import (
     Component,
     Fee,
@@ -459,7 +459,7 @@ def version_update(*, version: ProcedureVersion, actor: Any, **fields: Any) -> P
             locked.full_clean()
             locked.save(update_fields=[*changed, "updated_at"])
         if "name" in changed:
-            version_labels_forget(ids=[locked.pk])
+            VERSION_LABELS.forget([locked.pk])
         if receiving is not None:
             locked.receiving_agencies.set(receiving)
         after = _version_snapshot(locked)
