@@ -80,6 +80,8 @@ def test_queue_filters_and_search(client, desk):
     assert listed(channel=Channel.POST) == [post]
     assert listed(version=other_version.pk) == [post]
     assert listed(q="văn tìm") == [online]
+    assert listed(q="nguyen van tim") == [online]  # typed without diacritics
+    assert listed(q="pham thi") == [post]
     assert listed(q="093000000001") == [online]
     assert listed(q=received.code) == [received]
     today = timezone.localdate()

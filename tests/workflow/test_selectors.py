@@ -151,6 +151,8 @@ def test_filters_due_procedure_and_search():
     assert codes(q=prefix.lower()) == [early.code, late.code]
     assert codes(q=late.code) == [late.code]
     assert codes(q="muộn") == [late.code]
+    assert codes(q="TRAN THI MUON") == [late.code]  # typed without diacritics
+    assert codes(q="nguyen  van") == [early.code]
     assert codes(q="không ai") == []
     # The other agency's steps come with its own pair, one pair at a time.
     assert _codes(inbox(user=w.specialist, agency_id=other.processing.pk, now=now)) == [

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.db.models import Func, TextField
+
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 
@@ -24,3 +26,12 @@ def fold(text: str) -> str:
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     lowered = stripped.lower().replace("y", "i")
     return _NOT_WORD.sub(" ", lowered).strip()
+
+
+class Fold(Func):
+    """`fold` in SQL: PostgreSQL's `dvc_fold` (migration 0002 of catalog), the same Python
+    function registered on each SQLite connection (catalog/trigram.py). For searches over
+    columns that keep no folded copy (a dossier's owner name among an agency's dossiers)."""
+
+    function = "dvc_fold"
+    output_field = TextField()

@@ -22,6 +22,7 @@ from dichvucong.accounts.models import Membership
 from dichvucong.accounts.permissions import OFFICER_ROLES
 from dichvucong.catalog.cache import catalogue_generation
 from dichvucong.catalog.models import ProcedureVersion, ProcessRole, VersionStatus
+from dichvucong.catalog.search import Fold, fold
 from dichvucong.dossiers.constants import DossierStatus, ResultDelivery
 from dichvucong.dossiers.models import Apology, Dossier, DossierStep
 from dichvucong.dossiers.selectors.officer import dossiers_visible_to_officer
@@ -208,8 +209,11 @@ def inbox(
         # A code (names have no digits): a prefix, served by the code's unique index (its
         # pattern-ops twin on PostgreSQL); OR-ed with the name it could not use the index.
         steps = steps.filter(dossier__code__startswith=q.upper())
-    elif q:
-        steps = steps.filter(dossier__owner_name__icontains=q)
+    elif folded := fold(q):
+        # As officers type names: "nguyen van an" finds "Nguyễn Văn An".
+        steps = steps.alias(owner_folded=Fold("dossier__owner_name")).filter(
+            owner_folded__contains=folded
+        )
     position = decode_cursor(after)
     if position is not None:
         at, pk = position

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from dichvucong.accounts.models import Membership
 from dichvucong.agencies.models import Agency
 from dichvucong.catalog.models import ProcedureVersion, VersionStatus
+from dichvucong.catalog.search import Fold, fold
 from dichvucong.core.constants import LEGAL_TIMEZONE
 
 from ..constants import DossierStatus
@@ -114,12 +115,12 @@ def dossier_queue_for_desk(
         )
         queryset = queryset.filter(submitted_at__lt=end)
     if search:
-        queryset = queryset.filter(
-            Q(code=search.upper())
-            | Q(owner_id_number=search)
-            | Q(submitter_id_number=search)
-            | Q(owner_name__icontains=search)
-        )
+        matches = Q(code=search.upper()) | Q(owner_id_number=search) | Q(submitter_id_number=search)
+        if folded := fold(search):
+            # The owner's name as officers type it: "nguyen van an" finds "Nguyễn Văn An".
+            queryset = queryset.alias(owner_folded=Fold("owner_name"))
+            matches |= Q(owner_folded__contains=folded)
+        queryset = queryset.filter(matches)
     page_size = page_size or QUEUE_PAGE_SIZE
     position = _parse_cursor(after)
     if position is not None:
