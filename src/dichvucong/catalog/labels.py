@@ -1,7 +1,8 @@
 """Procedure versions' codes and names as busy public pages print them, read through the cache.
 
 A version's name is editable only while it is a draft (`version_update`, which forgets the
-label through `VERSION_LABELS.forget`) and a procedure's local code never changes, so a published version's label is fixed.
+label through `VERSION_LABELS.forget`) and a procedure's local code never changes, so a
+published version's label is fixed.
 """
 
 from __future__ import annotations
