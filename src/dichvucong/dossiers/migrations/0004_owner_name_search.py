@@ -8,18 +8,16 @@ database, searches its few rows without an index. Built CONCURRENTLY (so outside
 transaction): on a live portal the dossiers table keeps taking writes while it builds.
 """
 
+from importlib import import_module
+
 from django.db import migrations
 
 INDEX = "dossiers_owner_name_fold_trgm"
 
 
-def _extension_schema(cursor, name: str) -> str:
-    cursor.execute(
-        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
-        " WHERE e.extname = %s",
-        [name],
-    )
-    return cursor.fetchone()[0]
+# Where pg_trgm lives, as the catalogue's search migration finds it (a migration never changes
+# once shipped, so its helper is safe to share).
+_extension_schema = import_module("dichvucong.catalog.migrations.0002_search")._extension_schema
 
 
 def create_index(apps, schema_editor):
