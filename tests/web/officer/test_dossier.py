@@ -433,7 +433,7 @@ def test_the_page_costs_the_same_queries_however_long_the_dossier(
     dossier = at_specialist(w)
     AttachmentFactory(dossier=dossier)
     client.force_login(w.specialist)
-    client.get(dossier_url(dossier))  # the session and the label caches are warm
+    client.get(dossier_url(dossier))  # warm: the content types are cached by the first request
 
     with django_assert_num_queries(QUERIES_OF_THE_DOSSIER_PAGE):
         assert client.get(dossier_url(dossier)).status_code == 200
