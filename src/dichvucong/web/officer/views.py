@@ -25,11 +25,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from dichvucong.accounts.models import Membership
-from dichvucong.agencies.models import Agency
+from dichvucong.agencies.labels import AGENCY_LABELS
 from dichvucong.core.audit import log_access
 from dichvucong.core.errors import ServiceError
 from dichvucong.documents.selectors import documents_issued
 from dichvucong.dossiers.models import Attachment, Dossier, DossierStep, ResultFile
+from dichvucong.dossiers.selectors.officer import dossier_record_for_officer
 from dichvucong.web.files import private_file_response
 from dichvucong.workflow import processing
 from dichvucong.workflow.engine import ActorNotAllowed
@@ -91,9 +92,10 @@ def _dossier(request, pk: int) -> Dossier:
 @require_GET
 def inbox_view(request):
     pairs = _pairs(request)
-    agency_names = dict(
-        Agency.objects.filter(pk__in={agency for agency, _role in pairs}).values_list("pk", "name")
-    )
+    agency_names = {
+        pk: name
+        for pk, (_code, name) in AGENCY_LABELS.get(agency for agency, _role in pairs).items()
+    }
     # The pair decides the procedures and whether "all" is offered: read it before the form.
     asked = InboxFilterForm(
         request.GET or None, pairs=pairs, agency_names={}, procedures=[], may_see_all=True
@@ -301,18 +303,7 @@ def _render_detail(request, dossier: Dossier, *, status: int = 200, bound: dict 
         "due_mark": ""
         if dossier.finished_at
         else due_mark(due_at=dossier.current_due_at, warn_at=dossier.warn_at, now=now),
-        "steps": list(
-            dossier.steps.select_related("agency", "assignee", "handed_by", "finished_by")
-        ),
-        "history": list(dossier.history.select_related("agency")),
-        "supplements": list(
-            dossier.supplement_requests.select_related("agency").prefetch_related("components")
-        ),
-        "attachments": list(
-            dossier.attachments.filter(replaced_at__isnull=True).select_related("component")
-        ),
-        "result_files": list(dossier.result_files.all()),
-        "apologies": list(dossier.apologies.all()),
+        **vars(dossier_record_for_officer(dossier=dossier)),
         "issued_documents": documents_issued(dossier=dossier),
     }
     return render(request, "web/officer/dossier.html", context, status=status)
