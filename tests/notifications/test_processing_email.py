@@ -342,9 +342,3 @@ def test_a_new_date_is_a_new_deadline_to_tell_about(w, run):
     assert _emails(prompts) == [w.leader.email]
     assert "ngày 16 tháng 03 năm 2026" in prompts[0].body
     assert Delivery.objects.filter(dossier=dossier, event="apology_prompt").count() == 2
-
-
-def test_the_officer_link_falls_back_to_the_inbox(w, monkeypatch):
-    dossier = w.dossier()
-    monkeypatch.setattr(services, "OFFICER_PAGE_URL_NAME", "web:no-such-page")
-    assert services.officer_page_url(dossier) == f"{PUBLIC}/can-bo/"

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from dichvucong.accounts.models import Membership
@@ -35,9 +35,8 @@ from .models import Delivery
 
 # The applicant's dossier page, served by the web app (named, not imported: web is above us).
 DOSSIER_PAGE_URL_NAME = "web:dossier-detail"
-# The officer's dossier page; the inbox's path when the name is not (yet) routed.
+# The officer's dossier page (named, as above).
 OFFICER_PAGE_URL_NAME = "web:officer-dossier"
-OFFICER_INBOX_PATH = "/can-bo/"
 MAX_ERROR_LENGTH = 2000
 # Transitions whose message is told apart by their history row (a fee may be required twice).
 _BY_HISTORY_ROW = frozenset(
@@ -181,11 +180,7 @@ def dossier_page_url(dossier: Dossier) -> str:
 
 
 def officer_page_url(dossier: Dossier) -> str:
-    try:
-        path = reverse(OFFICER_PAGE_URL_NAME, kwargs={"pk": dossier.pk})
-    except NoReverseMatch:
-        path = OFFICER_INBOX_PATH
-    return public_url(path)
+    return public_url(reverse(OFFICER_PAGE_URL_NAME, kwargs={"pk": dossier.pk}))
 
 
 def _officer_context(dossier: Dossier, delivery: Delivery) -> dict:

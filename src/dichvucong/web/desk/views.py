@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -74,13 +74,10 @@ def _refusal_to_form(form, error: ServiceError) -> None:
 
 
 def _document_url(dossier: Dossier, kind: str) -> str | None:
-    """The printable PDF, once the documents app serves it."""
+    """The printable PDF of the dossier's document of this kind; None before it has a code."""
     if not dossier.code:
         return None
-    try:
-        return reverse("documents:dossier-document", kwargs={"code": dossier.code, "kind": kind})
-    except NoReverseMatch:
-        return None
+    return reverse("documents:dossier-document", kwargs={"code": dossier.code, "kind": kind})
 
 
 @login_required
