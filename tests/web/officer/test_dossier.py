@@ -60,12 +60,14 @@ def _proposed(w, dossier):
 @pytest.mark.django_db
 def test_the_page_shows_the_dossier_and_is_access_logged(client, w):
     dossier = at_specialist(w, owner_name="Trịnh Văn Chủ")
-    AttachmentFactory(dossier=dossier)
+    attachment = AttachmentFactory(dossier=dossier)
     client.force_login(w.specialist)
     response = client.get(dossier_url(dossier))
     assert response.status_code == 200
     html = response.content.decode()
     assert dossier.code in html and "Trịnh Văn Chủ" in html
+    # The file through the officers' download view, which checks their access.
+    assert reverse("web:officer-attachment", args=[dossier.pk, attachment.pk]) in html
     assert [s.name for s in response.context["steps"]] == [
         "Tiếp nhận, chuyển hồ sơ",
         "Thẩm định hồ sơ",
