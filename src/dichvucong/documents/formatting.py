@@ -47,10 +47,15 @@ def lookup_url(code: str) -> str:
     return public_url(f"/tra-cuu/?{urlencode({'ma': code})}")
 
 
-def rating_url(code: str) -> str:
+def rating_path(code: str) -> str:
     """The rating page of the dossier, with the token that lets the paper's holder rate once."""
     path = reverse("feedback:rate", kwargs={"code": code})
-    return public_url(f"{path}?{urlencode({'t': rating_token(code)})}")
+    return f"{path}?{urlencode({'t': rating_token(code)})}"
+
+
+def rating_url(code: str) -> str:
+    """`rating_path` as a full address, for paper and e-mail."""
+    return public_url(rating_path(code))
 
 
 def qr_svg(url: str) -> SafeString:

@@ -11,19 +11,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dichvucong.accounts.permissions import can
 from dichvucong.catalog import formdefs
 from dichvucong.catalog.models import OnlineLevel
 from dichvucong.catalog.selectors import procedure_get_public
 from dichvucong.core.errors import ServiceError
+from dichvucong.documents.formatting import rating_path
 from dichvucong.documents.selectors import documents_issued
 from dichvucong.dossiers import services
 from dichvucong.dossiers.constants import DossierStatus
-from dichvucong.dossiers.models import Attachment, Dossier, ResultFile
+from dichvucong.dossiers.models import Attachment, Dossier
 from dichvucong.dossiers.selectors.applicant import (
     RESULT_VISIBLE,
     dossier_get_for_applicant,
@@ -31,8 +30,7 @@ from dichvucong.dossiers.selectors.applicant import (
     dossier_timeline_for_applicant,
     result_files_for_applicant,
 )
-from dichvucong.dossiers.selectors.officer import officer_can_view
-from dichvucong.dossiers.tokens import rating_token
+from dichvucong.dossiers.selectors.files import attachment_for_download, result_file_for_download
 from dichvucong.feedback.selectors import rating_for_dossier
 from dichvucong.web.files import private_file_response
 from dichvucong.workflow import processing
@@ -343,13 +341,6 @@ def _may_withdraw(dossier: Dossier) -> bool:
     return dossier.status in transition_get("request_withdrawal").sources
 
 
-def _rating_link(dossier: Dossier) -> str | None:
-    if not dossier.code:
-        return None
-    path = reverse("feedback:rate", kwargs={"code": dossier.code})
-    return f"{path}?{urlencode({'t': rating_token(dossier.code)})}"
-
-
 def _detail_context(dossier: Dossier, *, withdrawal_form=None) -> dict:
     slots, template_files = _slots(dossier)
     may_withdraw = _may_withdraw(dossier)
@@ -366,7 +357,7 @@ def _detail_context(dossier: Dossier, *, withdrawal_form=None) -> dict:
         "result_files": list(result_files_for_applicant(dossier=dossier)),
         "withdrawal_form": (withdrawal_form or WithdrawalForm()) if may_withdraw else None,
         "rating": rating_for_dossier(dossier=dossier) if dossier.code else None,
-        "rating_link": _rating_link(dossier),
+        "rating_link": rating_path(dossier.code) if dossier.code else None,
     }
 
 
@@ -436,65 +427,22 @@ def dossier_resubmit_view(request, pk: int):
     return redirect("web:dossier-detail", pk=dossier.pk)
 
 
-def may_download(user, dossier: Dossier) -> bool:
-    """The dossier's applicant, or an officer who may view dossiers of its receiving or
-    processing agency (not drafts: the desk has nothing to see yet)."""
-    if user.pk in (dossier.owner_account_id, dossier.submitter_account_id):
-        return True
-    if dossier.status == DossierStatus.DRAFT:
-        return False
-    agencies = [dossier.receiving_agency, dossier.processing_agency]
-    return any(agency is not None and can(user, "dossier.view", agency) for agency in agencies)
-
-
 @login_required
 @require_GET
 def attachment_download(request, pk: int):
-    """A dossier's file, through the permission check (there is no public media URL)."""
-    attachment = (
-        Attachment.objects.select_related("dossier__receiving_agency", "dossier__processing_agency")
-        .filter(pk=pk)
-        .first()
-    )
+    attachment = attachment_for_download(user=request.user, pk=pk)
     if attachment is None:
-        raise Http404
-    if not may_download(request.user, attachment.dossier):
         # Whether the file exists is not told to someone who may not see it.
         raise Http404
     return private_file_response(attachment, action="attachment.download")
-
-
-def may_download_result(user, result: ResultFile) -> bool:
-    """The dossier's applicant once the result is out (resolved or returned) and the document
-    not withdrawn; an officer who may see the dossier at any stage."""
-    dossier = result.dossier
-    applicant = user.pk in (dossier.owner_account_id, dossier.submitter_account_id)
-    if applicant and dossier.status in RESULT_VISIBLE and result.withdrawn_at is None:
-        return True
-    return officer_can_view(user=user, dossier=dossier)
 
 
 @login_required
 @require_GET
 def result_download(request, pk: int):
     """A result document (the e-result), through the permission check and the access log."""
-    result = (
-        ResultFile.objects.select_related("dossier")
-        .only(
-            "pk",
-            "file",
-            "original_name",
-            "content_type",
-            "withdrawn_at",
-            "dossier__id",
-            "dossier__status",
-            "dossier__owner_account_id",
-            "dossier__submitter_account_id",
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if result is None or not may_download_result(request.user, result):
+    result = result_file_for_download(user=request.user, pk=pk)
+    if result is None:
         # Whether the document exists is not told to someone who may not see it.
         raise Http404
     return private_file_response(result, action="result.download")
