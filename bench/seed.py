@@ -919,20 +919,17 @@ def seed() -> Seeded:
 
     # --- Load: drop the secondary indexes, COPY every table, rebuild the indexes.
     started = time.perf_counter()
-    catalog_tables = [
-        m._meta.db_table
-        for m in (
-            Procedure,
-            ProcedureVersion,
-            through_model,
-            TimeOption,
-            Fee,
-            Component,
-            Step,
-            ProcessStep,
-        )
+    catalog_models = [
+        Procedure,
+        ProcedureVersion,
+        through_model,
+        TimeOption,
+        Fee,
+        Component,
+        Step,
+        ProcessStep,
     ]
-    indexes = _secondary_indexes(connection, catalog_tables)
+    indexes = _secondary_indexes(connection, [m._meta.db_table for m in catalog_models])
     quote = connection.ops.quote_name
     counts = {}
     with transaction.atomic():
@@ -954,20 +951,7 @@ def seed() -> Seeded:
             ("process_steps", process),
         ):
             counts[label] = _copy(connection, objects)
-        models = [
-            AdministrativeUnit,
-            Agency,
-            Sector,
-            Field,
-            Procedure,
-            ProcedureVersion,
-            through_model,
-            TimeOption,
-            Fee,
-            Component,
-            Step,
-            ProcessStep,
-        ]
+        models = [AdministrativeUnit, Agency, Sector, Field, *catalog_models]
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
