@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dichvucong.core.models import AccessLogEntry
+from dichvucong.documents import register
 from dichvucong.documents.register import register_lines
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.agencies.factories import AgencyFactory
@@ -279,3 +280,22 @@ def test_the_stop_notice_of_a_2018_dossier_does_not_exist(client):
     assert response.status_code == 404
     assert not GeneratedDocument.objects.exists()
     assert not AccessLogEntry.objects.exists()
+
+
+def test_a_register_too_long_for_one_request_is_refused_with_what_to_do(client, monkeypatch):
+    # Built on the request: a period with more lines than one request builds in a web
+    # worker's time is refused before any is built, with the way round it.
+    monkeypatch.setitem(register.MAX_LINES, "pdf", 2)
+    desk, officer, _lines = _register_world()  # three lines in March
+    client.force_login(officer)
+
+    refused = client.get(reverse(REGISTER), {"agency": desk.pk, **MARCH, "format": "pdf"})
+    workbook = client.get(reverse(REGISTER), {"agency": desk.pk, **MARCH, "format": "xlsx"})
+
+    assert refused.status_code == 200
+    assert refused["Content-Type"].startswith("text/html")
+    assert "Khoảng thời gian này có 3 hồ sơ" in refused.content.decode()
+    assert "tải tệp XLSX" in refused.content.decode()
+    assert workbook["Content-Type"] != refused["Content-Type"]
+    # Only the workbook was handed out.
+    assert AccessLogEntry.objects.filter(action="document.register").count() == 1

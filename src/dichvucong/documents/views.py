@@ -10,7 +10,13 @@ from dichvucong.core.errors import ServiceError
 from .control_slip import control_slip_dossier, control_slip_pdf
 from .forms import RegisterForm
 from .models import DocumentKind
-from .register import register_agencies, register_form, register_pdf, register_xlsx
+from .register import (
+    register_agencies,
+    register_form,
+    register_pdf,
+    register_size_check,
+    register_xlsx,
+)
 from .selectors import document_current, dossier_get_for_document
 from .services import document_render
 
@@ -77,12 +83,16 @@ def register(request: HttpRequest) -> HttpResponse:
             form.cleaned_data["from"],
             form.cleaned_data["to"],
         )
+        file_format = form.cleaned_data["format"]
         try:
             register_form(date_to=end)
+            register_size_check(
+                agency=agency, date_from=start, date_to=end, file_format=file_format
+            )
         except ServiceError as error:
             form.add_error("to", error.message)
         else:
-            return _register_file(request, form.cleaned_data["format"], agency, start, end)
+            return _register_file(request, file_format, agency, start, end)
     return render(request, "documents/register_page.html", {"form": form})
 
 
