@@ -3,6 +3,8 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from dichvucong.accounts.models import User
@@ -123,22 +125,94 @@ def test_signup_refuses_bad_input_in_vietnamese_and_creates_nothing(client, chan
     _assert_nothing_created()
 
 
-def test_signup_refuses_a_duplicate_email_whatever_its_case(client):
-    UserFactory(email="le.thi.hoa@example.test")
-    response = _signup(client, email="Le.Thi.Hoa@EXAMPLE.test")
-    assert response.status_code == 200
-    assert "Đã có tài khoản đăng ký với địa chỉ email này." in _text(response)
-    assert User.objects.count() == 1
-    assert not mail.outbox
+def _answer(client, response) -> tuple:
+    """What a visitor sees of a sign-up: status, where it leads, that page's template and
+    messages (the comparison of a taken e-mail or ID number with a new one)."""
+    page = client.get(response["Location"]) if response.status_code == 302 else response
+    return (
+        response.status_code,
+        response.get("Location"),
+        [template.name for template in page.templates][:1],
+        [str(message) for message in page.context["messages"]],
+    )
 
 
-def test_signup_refuses_a_duplicate_id_number(client):
-    UserFactory(applicant=True, id_number=SIGNUP["id_number"])
+def _fresh_answer() -> tuple:
+    client = Client()
+    answer = _answer(client, _signup(client))
+    User.objects.filter(email=SIGNUP["email"]).delete()
+    EmailAddress.objects.filter(email=SIGNUP["email"]).delete()
+    mail.outbox.clear()
+    cache.clear()  # allauth's per-address mail limit would hold back the next answer's mail
+    return answer
+
+
+@pytest.mark.parametrize("email", ["le.thi.hoa@example.test", "Le.Thi.Hoa@EXAMPLE.test"])
+def test_signup_with_a_taken_email_answers_as_a_new_one_and_mails_the_owner(client, email):
+    fresh = _fresh_answer()
+    owner = UserFactory(applicant=True, email="le.thi.hoa@example.test")
+
+    response = _signup(client, email=email, id_number="093190009999")
+
+    assert _answer(client, response) == fresh
+    assert "Đã có tài khoản" not in _text(response)
+    assert User.objects.get() == owner  # no second account
+    assert [message.to for message in mail.outbox] == [[email.lower()]]
+    assert mail.outbox[0].subject == "[Cổng DVC] Bạn đã có tài khoản"
+
+
+def test_signup_with_a_taken_id_number_answers_as_a_new_one_and_mails_its_owner(client):
+    fresh = _fresh_answer()
+    owner = UserFactory(
+        applicant=True, email="chu.tai.khoan@example.test", id_number="093190002222"
+    )
+
     response = _signup(client)
+
+    assert _answer(client, response) == fresh
+    assert User.objects.get() == owner
+    assert not EmailAddress.objects.filter(email=SIGNUP["email"]).exists()
+    [message] = mail.outbox
+    assert message.to == ["chu.tai.khoan@example.test"]
+    assert message.subject == "[Cổng DVC] Có người đã thử đăng ký bằng thông tin của bạn"
+    assert "số định danh cá nhân của bạn" in message.body
+    assert "/tai-khoan/password/reset/" in message.body
+
+
+def test_signup_with_a_taken_tax_code_answers_as_a_new_one_and_mails_its_owner(client):
+    fresh = _fresh_answer()
+    owner = UserFactory(organisation=True, tax_code="6300123456")
+
+    response = _signup(
+        client, kind="organisation", full_name="Công ty TNHH Ánh Dương", tax_code="6300123456"
+    )
+
+    assert _answer(client, response) == fresh
+    assert User.objects.get() == owner
+    [message] = mail.outbox
+    assert message.to == [owner.email]
+    assert "mã số thuế của tổ chức bạn" in message.body
+
+
+def test_signup_with_a_taken_id_number_still_refuses_a_bad_password(client):
+    # Otherwise the taken path, which creates nothing, would accept what a new one refuses.
+    UserFactory(applicant=True, id_number=SIGNUP["id_number"])
+    response = _signup(client, password1="password123", password2="password123")
     assert response.status_code == 200
-    assert "Đã có tài khoản với số định danh cá nhân này." in _text(response)
-    assert User.objects.count() == 1
+    assert "Mật khẩu này quá phổ biến." in _text(response)
     assert not mail.outbox
+
+
+@pytest.mark.parametrize(
+    "password", ["Lê Thị Hoa", "le thi hoa", "LeThiHoa2024", "hoa.le.thi.1990"]
+)
+def test_signup_refuses_a_password_like_the_full_name(client, password):
+    # An e-mail unlike the name, so that the name is what refuses the password.
+    email = "nguoi.dung.moi@example.test"
+    response = _signup(client, email=email, password1=password, password2=password)
+    assert response.status_code == 200
+    assert "Mật khẩu quá giống với họ và tên của bạn." in _text(response)
+    _assert_nothing_created()
 
 
 def test_signup_closed_by_the_setting(client, settings):

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.account.internal import flows
 from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +68,10 @@ class ApplicantDetailsForm(forms.Form):
 
     # The account being edited (None at registration): its own identifier is not "taken".
     account_pk: int | None = None
+    # Whether "this ID number / tax code has an account" is said on the form. Sign-up does not
+    # say it (anyone could probe whose number is registered): it tells the owner instead.
+    reveal_taken_identifier = True
+    identifier_owner: User | None = None
 
     def clean_phone(self) -> str:
         phone = normalize_phone(self.cleaned_data.get("phone", ""))
@@ -99,7 +106,10 @@ class ApplicantDetailsForm(forms.Form):
             self.add_error(name, error)
             return
         taken = selectors.user_identifier_taken(**{name: value}, exclude_pk=self.account_pk)
-        if taken == "id_number":
+        if taken and not self.reveal_taken_identifier:
+            self.identifier_owner = selectors.user_find_by_identifier(**{name: value})
+            self.cleaned_data[name] = value
+        elif taken == "id_number":
             self.add_error(name, services.ID_NUMBER_TAKEN_MESSAGE)
         elif taken == "tax_code":
             self.add_error(name, services.TAX_CODE_TAKEN_MESSAGE)
@@ -112,18 +122,36 @@ class ApplicantDetailsForm(forms.Form):
 
 
 class SignupForm(ApplicantDetailsForm, AllauthSignupForm):
-    field_order = ["email", *APPLICANT_FIELDS, "password1", "password2"]
+    """Answers a taken e-mail, ID number or tax code exactly as a new one (decision 0013).
 
-    def validate_unique_email(self, value: str) -> str:
-        # A clear error rather than allauth's silent "account already exists" e-mail: the ID
-        # number and tax code are unique too, so hiding the e-mail would hide nothing, and a
-        # citizen who registers twice needs to be told to log in. Signups are rate limited.
-        if selectors.user_find_by_email(email=value) is not None:
-            raise get_adapter().validation_error("email_taken")
-        self.account_already_exists = False
-        return value
+    allauth's enumeration prevention (ACCOUNT_PREVENT_ENUMERATION with mandatory verification)
+    covers the e-mail: no second account, a "you already have an account" mail to that address,
+    the usual "confirmation sent" page. A taken ID number or tax code goes the same way: its
+    account's owner is told by e-mail, nothing is created, the page is the same.
+    """
+
+    field_order = ["email", *APPLICANT_FIELDS, "password1", "password2"]
+    reveal_taken_identifier = False
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        password = cleaned.get("password1")
+        if password and "password1" not in self.errors:
+            # allauth checked the password against a user holding the e-mail only; the
+            # validators that compare it with the name, ID number or phone need them all.
+            candidate = User(
+                email=cleaned.get("email") or "",
+                **{name: cleaned.get(name) or "" for name in APPLICANT_FIELDS if name != "kind"},
+            )
+            try:
+                password_validation.validate_password(password, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
 
     def try_save(self, request):
+        if self.account_already_exists or self.identifier_owner is not None:
+            return None, self._answer_as_new(request)
         try:
             return self.save(request), None
         except ServiceError as error:
@@ -131,6 +159,23 @@ class SignupForm(ApplicantDetailsForm, AllauthSignupForm):
             # form let through: show the form again with the reason, nothing saved.
             self.add_service_error(error)
             return None, TemplateResponse(request, "account/signup.html", {"form": self})
+
+    def _answer_as_new(self, request):
+        email = self.cleaned_data["email"]
+        # Hash the password as a registration does, so the answer takes as long.
+        make_password(self.cleaned_data["password1"])
+        owner = self.identifier_owner
+        if owner is not None and owner.email.lower() != email.lower():
+            get_adapter().send_identifier_already_registered_mail(owner)
+        if self.account_already_exists:
+            # allauth mails "you already have an account" to the address and answers
+            # "confirmation sent", as for a new account.
+            return flows.signup.prevent_enumeration(request, email=email)
+        # The address is new but the ID number or tax code is not: the same page and message
+        # as a new registration; the address itself gets no mail (there is no account to
+        # confirm), a residue decision 0013 weighs.
+        flows.email_verification.add_email_verification_sent_message(request, email, signup=True)
+        return get_adapter().respond_email_verification_sent(request, None)
 
     def save(self, request) -> User:
         data = self.cleaned_data

@@ -58,3 +58,12 @@ def user_identifier_taken(
     if tax_code and others.filter(tax_code=tax_code).exists():
         return "tax_code"
     return None
+
+
+def user_find_by_identifier(*, id_number: str = "", tax_code: str = "") -> User | None:
+    """The account holding this ID number or tax code (each unique), or None."""
+    if id_number:
+        return User.objects.filter(id_number=id_number).first()
+    if tax_code:
+        return User.objects.filter(tax_code=tax_code).first()
+    return None
