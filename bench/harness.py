@@ -378,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
         "DVC_API_ANON_RATE": RAISED_RATE,
         "DVC_LOOKUP_RATE": RAISED_RATE,
         # wrk connects directly: no proxy, so no forwarded address to trust.
-        "DVC_NUM_PROXIES": "0",
+        "DVC_TRUSTED_PROXIES": "",
         # No scenario queues background work; /healthz then needs no Celery worker.
         "CELERY_TASK_ALWAYS_EAGER": "true",
     }
@@ -1112,7 +1112,7 @@ def render_report(
         "- Environment of the portal: DJANGO_DEBUG=false, DATABASE_URL to the bench database, "
         f"REDIS_URL={env['REDIS_URL']} (cache and API limits), DJANGO_HTTPS=false and "
         "DJANGO_SSL_REDIRECT=false (a reverse proxy ends TLS: no redirect, no secure-only "
-        f"cookie), DVC_NUM_PROXIES=0 (wrk connects directly), CELERY_TASK_ALWAYS_EAGER=true "
+        f"cookie), DVC_TRUSTED_PROXIES empty (wrk connects directly), CELERY_TASK_ALWAYS_EAGER=true "
         "(no wrk scenario queues work; /healthz needs no worker; a desk's receipt renders its "
         "PDF inline; the worker's own figure is measured apart, with a real worker), and "
         f"**DVC_API_ANON_RATE={env['DVC_API_ANON_RATE']} and "

@@ -5,6 +5,7 @@ files under var/media, background tasks inline, mail to the console. Every varia
 with a one-line explanation in .env.example.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -267,6 +268,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 _https = env.bool("DJANGO_HTTPS", default=not (DEBUG or EMBEDDED))
 SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
+# The language cookie as the others (no script reads it).
+LANGUAGE_COOKIE_SECURE = _https
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = _https and env.bool("DJANGO_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000 if _https else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
@@ -314,10 +319,17 @@ DVC_AUDIT_KEY = env("DVC_AUDIT_KEY", default=None) or (SECRET_KEY if EMBEDDED el
 if not DVC_AUDIT_KEY:
     raise environ.ImproperlyConfigured("Set DVC_AUDIT_KEY (no default outside the embedded mode).")
 
-# How many reverse proxies stand in front of the portal: the client's address is the one the
-# outermost of them saw (X-Forwarded-For), for the audit trail, the access log and the limits.
-DVC_NUM_PROXIES = env.int("DVC_NUM_PROXIES", default=0 if EMBEDDED else 1)
-ALLAUTH_TRUSTED_PROXY_COUNT = DVC_NUM_PROXIES  # the login throttle counts the same address
+# Our reverse proxies' addresses (addresses or CIDRs): X-Forwarded-For counts only from them, so
+# a client reaching the portal directly cannot choose its address in the audit trail, the
+# access log or the limits (core.middleware.client_ip; allauth's limits ask it through the
+# adapter). Loopback by default, where a proxy on the same host connects from.
+DVC_TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(entry, strict=False))
+    for entry in env.list("DVC_TRUSTED_PROXIES", default=["127.0.0.1/32", "::1/128"])
+]
+
+# A monitor presenting this as "Authorization: Bearer …" sees /healthz's details (staff do too).
+DVC_HEALTH_TOKEN = env("DVC_HEALTH_TOKEN", default="")
 
 LOGGING = {
     "version": 1,
@@ -344,7 +356,6 @@ REST_FRAMEWORK = {
         "user": env("DVC_API_USER_RATE", default="600/min"),
         "lookup": env("DVC_LOOKUP_RATE", default="30/min"),
     },
-    "NUM_PROXIES": DVC_NUM_PROXIES,
     "EXCEPTION_HANDLER": "dichvucong.api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNICODE_JSON": True,

@@ -272,6 +272,45 @@ def test_failed_logins_are_throttled_even_with_the_right_password_afterwards(cli
     assert "_auth_user_id" not in client.session
 
 
+def test_failed_logins_from_one_address_are_throttled_whatever_it_forwards(client, settings):
+    # The portal reached without the proxy: a rotating X-Forwarded-For must not reset the count.
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed": "3/m/ip"}
+    settings.DVC_TRUSTED_PROXIES = ["10.0.0.0/24"]
+    users = UserFactory.create_batch(4, applicant=True)
+    pages = [
+        _text(
+            client.post(
+                reverse("account_login"),
+                {"login": user.email, "password": "sai-mat-khau-roi"},
+                REMOTE_ADDR="198.51.100.20",
+                HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+            )
+        )
+        for n, user in enumerate(users)
+    ]
+    throttled = ["Quá nhiều lần đăng nhập thất bại" in page for page in pages]
+    assert throttled == [False, False, False, True]
+
+
+def test_behind_our_proxy_failed_logins_count_per_forwarded_client(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed": "3/m/ip"}
+    settings.DVC_TRUSTED_PROXIES = ["10.0.0.0/24"]
+    users = UserFactory.create_batch(4, applicant=True)
+    pages = [
+        _text(
+            client.post(
+                reverse("account_login"),
+                {"login": user.email, "password": "sai-mat-khau-roi"},
+                REMOTE_ADDR="10.0.0.5",
+                HTTP_X_FORWARDED_FOR=f"203.0.113.{1 if n < 3 else 2}",
+            )
+        )
+        for n, user in enumerate(users)
+    ]
+    # The fourth attempt comes from another client behind the same proxy: not throttled.
+    assert ["Quá nhiều lần đăng nhập thất bại" in page for page in pages] == [False] * 4
+
+
 def test_password_reset_sends_a_vietnamese_mail_with_a_working_link(client):
     user = UserFactory(applicant=True)
     response = client.post(reverse("account_reset_password"), {"email": user.email})

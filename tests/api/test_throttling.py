@@ -66,18 +66,32 @@ def test_the_next_window_starts_afresh(client, agency, low_rates, frozen_clock):
     assert client.get(URL).status_code == 200
 
 
-def test_behind_a_proxy_the_forwarded_client_counts(
+def test_behind_our_proxy_the_forwarded_client_counts(
     client, agency, low_rates, frozen_clock, settings
 ):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    settings.DVC_TRUSTED_PROXIES = ["10.0.0.0/24"]
+    proxy = {"REMOTE_ADDR": "10.0.0.5"}
     for _ in range(3):
-        client.get(URL, HTTP_X_FORWARDED_FOR="203.0.113.7", REMOTE_ADDR="127.0.0.1")
+        client.get(URL, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
 
-    assert client.get(URL, HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 429
+    assert client.get(URL, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy).status_code == 429
     # A client cannot escape by claiming another address before the proxy's.
     spoofed = "198.51.100.1, 203.0.113.7"
-    assert client.get(URL, HTTP_X_FORWARDED_FOR=spoofed).status_code == 429
-    assert client.get(URL, HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 200
+    assert client.get(URL, HTTP_X_FORWARDED_FOR=spoofed, **proxy).status_code == 429
+    assert client.get(URL, HTTP_X_FORWARDED_FOR="203.0.113.8", **proxy).status_code == 200
+
+
+def test_a_client_reaching_the_portal_directly_cannot_rotate_its_forwarded_address(
+    client, agency, low_rates, frozen_clock, settings
+):
+    settings.DVC_TRUSTED_PROXIES = ["10.0.0.0/24"]
+    direct = {"REMOTE_ADDR": "198.51.100.20"}
+    statuses = [
+        client.get(URL, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}", **direct).status_code
+        for n in range(4)
+    ]
+
+    assert statuses == [200, 200, 200, 429]  # one client, whatever the header says
 
 
 def test_a_signed_in_user_has_the_user_rate(client, agency, low_rates, frozen_clock):

@@ -2,22 +2,37 @@ import pytest
 
 from dichvucong.core.middleware import client_ip
 
+PROXY = "10.0.0.1"
+
 
 @pytest.mark.parametrize(
-    ("proxies", "forwarded", "expected"),
+    ("peer", "forwarded", "expected"),
     [
-        (0, "6.6.6.6", "10.0.0.1"),  # no proxy: the header is the client's own claim
-        (1, "6.6.6.6, 203.0.113.7", "203.0.113.7"),  # a spoofed entry before the real one
-        (1, "203.0.113.7", "203.0.113.7"),
-        (2, "203.0.113.7, 10.1.1.1", "203.0.113.7"),
-        (2, "203.0.113.7", "203.0.113.7"),
-        (1, "", "10.0.0.1"),
+        # A client that reaches the portal directly: its header is its own claim, ignored.
+        ("198.51.100.9", "6.6.6.6", "198.51.100.9"),
+        ("198.51.100.9", "", "198.51.100.9"),
+        # From our proxy: the address it appended; what the client claimed before it is not.
+        (PROXY, "203.0.113.7", "203.0.113.7"),
+        (PROXY, "6.6.6.6, 203.0.113.7", "203.0.113.7"),
+        # Two of our proxies in a row: skip the inner one's address.
+        (PROXY, "203.0.113.7, 10.0.0.2", "203.0.113.7"),
+        (PROXY, "", PROXY),  # a request of the proxy itself (a health check)
+        (PROXY, "not-an-address", PROXY),
+        ("::1", "2001:db8::7", "2001:db8::7"),
+        ("::ffff:198.51.100.9", "6.6.6.6", "::ffff:c633:6409"),  # mapped, not loopback
     ],
 )
-def test_client_address_counts_our_proxies_from_the_right(
-    rf, settings, proxies, forwarded, expected
+def test_client_address_trusts_forwarded_addresses_only_from_our_proxies(
+    rf, settings, peer, forwarded, expected
 ):
-    settings.DVC_NUM_PROXIES = proxies
-    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    settings.DVC_TRUSTED_PROXIES = ["10.0.0.0/24", "::1/128"]
+    request = rf.get("/", REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR=forwarded)
 
     assert client_ip(request) == expected
+
+
+def test_with_no_trusted_proxy_the_header_never_counts(rf, settings):
+    settings.DVC_TRUSTED_PROXIES = []
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+
+    assert client_ip(request) == "127.0.0.1"

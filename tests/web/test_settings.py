@@ -99,3 +99,39 @@ def test_production_settings_pass_check_deploy(tmp_path):
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+PRODUCTION = {
+    "DATABASE_URL": "postgres://dvc@db.invalid:5432/dvc",
+    "REDIS_URL": "redis://127.0.0.1:6379/3",
+    "DJANGO_SECRET_KEY": "x" * 60,
+    "DVC_AUDIT_KEY": "a" * 40,
+}
+
+
+def test_in_production_every_cookie_is_secure_and_same_site(tmp_path):
+    names = ("SESSION", "CSRF", "LANGUAGE")
+    expr = ", ".join(
+        f"settings.{name}_COOKIE_SECURE, settings.{name}_COOKIE_SAMESITE" for name in names
+    )
+    result = _settings_value(
+        f"{expr}, settings.LANGUAGE_COOKIE_HTTPONLY", {"DVC_VAR_DIR": str(tmp_path), **PRODUCTION}
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["True", "Lax"] * 3 + ["True"]
+
+
+def test_trusted_proxies_default_to_loopback_and_refuse_a_bad_entry(tmp_path):
+    default = _settings_value(
+        "settings.DVC_TRUSTED_PROXIES", {"DVC_VAR_DIR": str(tmp_path), **PRODUCTION}
+    )
+    bad = _settings_value(
+        "settings.DVC_TRUSTED_PROXIES",
+        {"DVC_VAR_DIR": str(tmp_path), **PRODUCTION, "DVC_TRUSTED_PROXIES": "10.0.0.0/8,proxy"},
+    )
+
+    assert default.returncode == 0, default.stderr
+    assert default.stdout.splitlines()[-1] == "['127.0.0.1/32', '::1/128']"
+    assert bad.returncode != 0
+    assert "proxy" in bad.stderr

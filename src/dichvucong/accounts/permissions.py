@@ -105,6 +105,12 @@ def ruleset_manage(user, obj) -> bool:
     return _is_province_wide(user)
 
 
+def health_view_details(user, obj) -> bool:
+    # /healthz's checks and timings are for those who run the portal (agency and province
+    # admins, the roles that hold is_staff), not for the public, who get "ok" or 503 only.
+    return _administers(user, None)
+
+
 def procedure_draft(user, obj) -> bool:
     # obj: the competent agency of the version (None: a new procedure, before it has one).
     return _administers(user, obj)
@@ -153,6 +159,7 @@ ACTIONS: dict[str, Callable[[Any, Any], bool]] = {
     "calendar.manage": calendar_manage,
     "membership.manage": membership_manage,
     "ruleset.manage": ruleset_manage,
+    "health.view_details": health_view_details,
     "procedure.draft": procedure_draft,
     "procedure.publish": procedure_publish,
     "profile.edit": profile_edit,

@@ -7,7 +7,7 @@ from dichvucong.core.throttling import FixedWindowRateThrottle
 
 
 class AnonRateThrottle(FixedWindowRateThrottle):
-    """Anonymous clients, by address (`NUM_PROXIES` says which forwarded address to trust)."""
+    """Anonymous clients, by address (core.middleware.client_ip)."""
 
     scope = "anon"
 

@@ -1,22 +1,54 @@
+import functools
+import ipaddress
+
 from django.conf import settings
 from django.utils import translation
 
 from .context import Actor, acting_as
 
 
-def client_ip(request) -> str | None:
-    """The client's address as the outermost of our DVC_NUM_PROXIES proxies saw it.
+@functools.cache
+def _networks(
+    trusted: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in trusted)
 
-    X-Forwarded-For is a list each proxy appends to; only the entries our own proxies added can
-    be trusted (a client may send any value), so count from the right.
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def client_ip(request) -> str | None:
+    """The client's address: the one function the audit trail, the access log and every
+    request limit (API, lookup, allauth's login and sign-up limits) ask.
+
+    X-Forwarded-For counts only when the peer that connected is one of our proxies
+    (DVC_TRUSTED_PROXIES): a client reaching the portal directly may send any value. Behind our
+    proxies, the list is read from the right, skipping the proxies' own addresses: the first
+    address that is not ours is the client (entries left of it are the client's own claim).
     """
-    proxies = settings.DVC_NUM_PROXIES
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        addresses = [part.strip() for part in forwarded.split(",") if part.strip()]
-        if addresses:
-            return addresses[-min(proxies, len(addresses))]
-    return request.META.get("REMOTE_ADDR") or None
+    trusted = _networks(tuple(settings.DVC_TRUSTED_PROXIES))
+    peer = _address(request.META.get("REMOTE_ADDR") or "")
+    if peer is None:
+        return None
+
+    def is_trusted(address) -> bool:
+        return any(address in network for network in trusted)
+
+    if not is_trusted(peer):
+        return str(peer)
+    client = peer
+    for entry in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        address = _address(entry)
+        if address is None:
+            break  # not written by a proxy of ours: the last address we can vouch for stands
+        client = address
+        if not is_trusted(address):
+            break
+    return str(client)
 
 
 class VietnameseFirstLocaleMiddleware:

@@ -17,6 +17,8 @@ from django.core.exceptions import ImproperlyConfigured
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
+from .middleware import client_ip
+
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -43,6 +45,11 @@ class FixedWindowRateThrottle(BaseThrottle):
 
     def client_key(self, request) -> str | None:
         raise NotImplementedError
+
+    def get_ident(self, request) -> str | None:
+        # The portal's one answer to "which address" (DRF's own reads NUM_PROXIES, and trusts
+        # X-Forwarded-For from any peer).
+        return client_ip(request)
 
     def allow_request(self, request, view) -> bool:
         if self.limit is None:

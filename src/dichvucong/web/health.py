@@ -1,12 +1,21 @@
-"""What /healthz reports: database, cache/broker and worker state."""
+"""What /healthz reports: database, cache/broker and worker state.
+
+Anyone gets "ok" (HTTP 200) or not (503), enough for a load balancer. The checks themselves
+(database vendor, cache backend, worker names, timings, error texts) help an attacker more
+than a passer-by: only an operator sees them — staff (accounts.permissions
+"health.view_details") or a monitor presenting DVC_HEALTH_TOKEN as a bearer token.
+"""
 
 from __future__ import annotations
 
+import hmac
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+
+from dichvucong.accounts.permissions import can
 
 
 def _timed(check) -> dict:
@@ -64,3 +73,15 @@ def health_report() -> dict:
         "worker": _timed(_worker),
     }
     return {"ok": all(c["ok"] for c in checks.values()), "checks": checks}
+
+
+def health_details_allowed(request) -> bool:
+    token = settings.DVC_HEALTH_TOKEN
+    scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
+    if token and scheme.lower() == "bearer":
+        return hmac.compare_digest(presented.strip().encode(), token.encode())
+    return can(request.user, "health.view_details")
+
+
+def health_answer(report: dict, *, details: bool) -> dict:
+    return report if details else {"ok": report["ok"]}

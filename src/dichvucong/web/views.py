@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .health import health_report
+from .health import health_answer, health_details_allowed, health_report
 
 
 @require_GET
@@ -15,7 +15,8 @@ def home(request):
 @require_GET
 def healthz(request):
     report = health_report()
-    return JsonResponse(report, status=200 if report["ok"] else 503)
+    answer = health_answer(report, details=health_details_allowed(request))
+    return JsonResponse(answer, status=200 if report["ok"] else 503)
 
 
 def _error(request, status: int, template: str):
