@@ -109,6 +109,29 @@ def test_attachment_add_stores_a_random_name_with_the_checked_extension_and_the_
     assert AuditEntry.objects.filter(action="attachment.add").count() == 1
 
 
+@pytest.mark.parametrize(
+    ("uploaded", "kept"),
+    [
+        (".html", "tep.pdf"),
+        ("hoso\u202eexe.pdf", "hosoexe.pdf"),
+        ("hoso\u202efdp.exe", "hosofdp.pdf"),
+    ],
+)
+def test_attachment_add_keeps_a_name_without_invisible_characters_and_with_the_contents_type(
+    uploaded, kept
+):
+    dossier = DossierFactory()
+
+    attachment = attachment_add(
+        dossier=dossier,
+        component=dossier.version.components.first(),
+        upload=pdf(uploaded),
+        actor=dossier.owner_account,
+    )
+
+    assert attachment.original_name == kept
+
+
 def test_attachment_add_judges_docx_and_png_by_content():
     dossier = DossierFactory()
     component = dossier.version.components.first()
@@ -127,8 +150,9 @@ def test_attachment_add_judges_docx_and_png_by_content():
         actor=actor,
     )
 
-    assert word.file.name.endswith(".docx")
+    assert word.file.name.endswith(".docx") and word.original_name == "don.docx"
     assert image.file.name.endswith(".png") and image.content_type == "image/png"
+    assert image.original_name == "anh.png"
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import posixpath
 
 from django import forms
 from django.core.paginator import Paginator
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET
 from dichvucong.agencies.models import Level
 from dichvucong.agencies.worktime import SAME_DAY_CUTOFF
 from dichvucong.core.errors import NoRuleSetInForce
+from dichvucong.core.filenames import clean_file_name
 from dichvucong.core.selectors import ruleset_in_force
 
 from . import selectors
@@ -170,4 +170,6 @@ def component_template(request, component_id: int):
     except FileNotFoundError:
         logger.error("Form template %s of component %s is missing from storage", name, component.pk)
         raise Http404(_("This form is not available.")) from None
-    return FileResponse(handle, as_attachment=True, filename=posixpath.basename(name))
+    # The stored name passed Django's get_valid_filename and the template check (extension
+    # and content agree); cleaned once more for what a screen would show.
+    return FileResponse(handle, as_attachment=True, filename=clean_file_name(name))

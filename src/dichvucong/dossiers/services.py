@@ -8,7 +8,6 @@ editable, and records the change in the audit trail in the same transaction.
 from __future__ import annotations
 
 import hashlib
-import os
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from dichvucong.catalog import formdefs
 from dichvucong.catalog.models import Component, OnlineLevel, ProcedureVersion, VersionStatus
 from dichvucong.core.audit import audit_change, snapshot
 from dichvucong.core.errors import ServiceError
+from dichvucong.core.filenames import clean_file_name
 
 from .constants import DossierStatus, ResultDelivery
 from .models import Attachment, Dossier, ResultFile
@@ -248,12 +248,11 @@ def _delete_files(names: list[str]) -> None:
         default_storage.delete(name)
 
 
-def display_name(name: str) -> str:
-    """The uploaded name without any directory part (kept for display only, never as a path)."""
-    base = os.path.basename(name.replace("\\", "/")).strip()
-    # Control characters have no place in a name shown back to people.
-    base = "".join(ch for ch in base if ch.isprintable())
-    return base[:255] or "tep"
+def display_name(name: str, *, extension: str | None = None) -> str:
+    """The uploaded name as kept and shown (never as a path): no directory, no invisible or
+    direction-changing character, ending in the extension of the detected type when given
+    (core.filenames)."""
+    return clean_file_name(name, extension=extension)
 
 
 def _requested_components(dossier: Dossier) -> set[int] | None:
@@ -341,7 +340,7 @@ def result_file_store(
         title=title[:300],
         result_code=result_code[:60],
         stored_name=stored_name,
-        original_name=display_name(upload.name or ""),
+        original_name=display_name(upload.name or "", extension=checked.extension),
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
@@ -426,7 +425,7 @@ def attachment_add(
             dossier=locked,
             component=component,
             stored_name=stored_name,
-            original_name=display_name(upload.name or ""),
+            original_name=display_name(upload.name or "", extension=checked.extension),
             content_type=checked.content_type,
             size=size,
             sha256=checked.sha256,

@@ -62,6 +62,26 @@ def test_a_file_name_with_quotes_and_accents_is_sent_safely(client, resolved):
     assert '"phép"' not in disposition
 
 
+@pytest.mark.parametrize(
+    ("kept_before", "served"),
+    [
+        # Rows kept before names were cleaned at upload: served cleaned all the same.
+        (".html", "tep.pdf"),
+        ("hoso\u202efdp.exe", "hosofdp.pdf"),
+    ],
+)
+def test_the_served_name_has_no_invisible_character_and_the_files_type(
+    client, resolved, kept_before, served
+):
+    _, dossier, result = resolved
+    type(result).objects.filter(pk=result.pk).update(original_name=kept_before)
+    client.force_login(dossier.owner_account)
+
+    disposition = download(client, result)["Content-Disposition"]
+
+    assert disposition == f'attachment; filename="{served}"'
+
+
 def test_anonymous_is_sent_to_login(client, resolved):
     _, _, result = resolved
 
