@@ -9,12 +9,16 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dichvucong.core.models import AccessLogEntry
-from dichvucong.documents import register
+from dichvucong.documents import control_slip, register
+from dichvucong.documents.models import ControlSlip
 from dichvucong.documents.register import register_lines
+from dichvucong.workflow import processing
+from dichvucong.workflow.steps import open_step
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.agencies.factories import AgencyFactory
+from tests.documents.golden_text import normalised, pdf_text
 from tests.dossiers.factories import DossierFactory, DossierHistoryFactory
-from tests.workflow.world import local
+from tests.workflow.world import local, world
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +75,7 @@ def test_control_slip_permission_matrix(client, who, allowed):
     if allowed:
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
-        assert response.content.startswith(b"%PDF-")
+        assert b"".join(response.streaming_content).startswith(b"%PDF-")
         entry = entries.get()
         assert (entry.actor_user_id, entry.object_pk) == (user.pk, str(dossier.pk))
     else:
@@ -90,6 +94,61 @@ def test_control_slip_sends_anonymous_to_log_in_and_hides_unreceived_dossiers(cl
     assert anonymous.status_code == 302 and "login" in anonymous["Location"]
     assert not_received.status_code == 404
     assert not AccessLogEntry.objects.exists()
+
+
+def _pdf(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_control_slip_is_rendered_once_per_change_of_the_history(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    w = world()
+    dossier = w.dossier()
+    renders = []
+
+    def counted(**kwargs):
+        renders.append(kwargs["dossier"].pk)
+        return render(**kwargs)
+
+    render = control_slip.control_slip_pdf
+    monkeypatch.setattr(control_slip, "control_slip_pdf", counted)
+    client.force_login(dossier.owner_account)
+
+    first, again = _pdf(client.get(_slip_url(dossier))), _pdf(client.get(_slip_url(dossier)))
+
+    assert renders == [dossier.pk]  # the second reading served the stored file
+    assert first == again
+    stored = ControlSlip.objects.get(dossier=dossier)
+    assert stored.history_id == dossier.history.latest("id").pk
+    assert stored.file.read() == first
+
+    processing.step_forward(step=open_step(dossier), actor=w.desk_officer, note="Chuyển xử lý")
+    with django_capture_on_commit_callbacks(execute=True):
+        after = _pdf(client.get(_slip_url(dossier)))
+    once_more = _pdf(client.get(_slip_url(dossier)))
+
+    assert renders == [dossier.pk, dossier.pk]
+    assert after == once_more != first
+    assert "Chuyển xử lý" in normalised(pdf_text(after))
+    assert "Chuyển xử lý" not in normalised(pdf_text(first))
+    renewed = ControlSlip.objects.get(dossier=dossier)
+    assert renewed.history_id == dossier.history.latest("id").pk > stored.history_id
+    assert not renewed.file.storage.exists(stored.file.name)  # the old copy is removed
+
+
+def test_a_stored_slip_is_served_in_a_few_queries(client, django_assert_max_num_queries):
+    dossier = _received()
+    client.force_login(dossier.owner_account)
+    client.get(_slip_url(dossier))
+
+    # Session, user, the access check's read, the copy and the history mark, the access log
+    # (6 now; room for the access check to change): no rendering, which reads the history,
+    # steps, forms and agencies and writes the copy.
+    with django_assert_max_num_queries(9):
+        response = client.get(_slip_url(dossier))
+
+    assert _pdf(response).startswith(b"%PDF-")
 
 
 # --- The tracking register ----------------------------------------------------------------

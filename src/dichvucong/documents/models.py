@@ -1,7 +1,9 @@
 """PDFs the portal stores for a dossier: the official forms of its rule set issued to the
 applicant (receipt, supplement request, refusal, apology, stop notice).
 
-The control slip and the tracking register are built from the history on demand, never stored.
+The tracking register is built from the history on demand, never stored. The control slip is a
+view of the history too, but read often and costly to render (WeasyPrint, ≈0.4 s): its last
+rendering is kept (ControlSlip) and served until the history has a newer row.
 """
 
 from __future__ import annotations
@@ -89,3 +91,24 @@ class GeneratedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} — Mẫu {self.form_number}"
+
+
+class ControlSlip(models.Model):
+    """The dossier's control slip as last rendered, and the newest history row it shows."""
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.CASCADE, related_name="control_slip_copy"
+    )
+    # The id of the dossier's newest history row when rendered: a transition writes a newer
+    # one, and the next reading renders again (documents.control_slip.control_slip_current).
+    history_id = models.PositiveBigIntegerField(_("newest history row"))
+    file = models.FileField(_("file"), upload_to=document_upload_to, max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    rendered_at = models.DateTimeField(_("rendered at"))
+
+    class Meta:
+        verbose_name = _("control slip")
+        verbose_name_plural = _("control slips")
+
+    def __str__(self) -> str:
+        return f"{self.dossier} — phiếu kiểm soát"

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from dichvucong.core.audit import log_access
 from dichvucong.core.errors import ServiceError
 
-from .control_slip import control_slip_dossier, control_slip_pdf
+from .control_slip import control_slip_current, control_slip_dossier
 from .forms import RegisterForm
 from .models import DocumentKind
 from .register import (
@@ -50,19 +50,22 @@ def dossier_document(
 
 
 @require_GET
-def control_slip(request: HttpRequest, pk: int) -> HttpResponse:
-    """The dossier's process control slip, built from its history at the time of reading: for
-    its applicant and the officers who may see the dossier; 404 for anyone else."""
+def control_slip(request: HttpRequest, pk: int) -> FileResponse:
+    """The dossier's process control slip as of its latest history row (stored, rendered again
+    only after a transition): for its applicant and the officers who may see the dossier; 404
+    for anyone else."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     dossier = control_slip_dossier(user=request.user, pk=pk)
     if dossier is None:
         raise Http404
-    pdf = control_slip_pdf(dossier=dossier)
+    slip = control_slip_current(dossier=dossier)
     log_access(action="document.control_slip", instance=dossier, actor=request.user)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="phieu-kiem-soat-{dossier.code}.pdf"'
-    return response
+    return FileResponse(
+        slip.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"phieu-kiem-soat-{dossier.code}.pdf",
+    )
 
 
 @require_GET
