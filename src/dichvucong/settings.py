@@ -328,7 +328,7 @@ DVC_TRUSTED_PROXIES = [
     for entry in env.list("DVC_TRUSTED_PROXIES", default=["127.0.0.1/32", "::1/128"])
 ]
 
-# A monitor presenting this as "Authorization: Bearer …" sees /healthz's details (staff do too).
+# A monitor presenting this as "Authorization: Bearer …" sees /healthz's checks (admins do too).
 DVC_HEALTH_TOKEN = env("DVC_HEALTH_TOKEN", default="")
 
 LOGGING = {
