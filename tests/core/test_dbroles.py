@@ -143,3 +143,27 @@ def test_rule_sets_are_still_written_by_the_app_role(app_role):
     rule_set = RuleSetFactory()
     RuleSet.objects.filter(pk=rule_set.pk).update(name="Mới")
     RuleSet.objects.filter(pk=rule_set.pk).delete()
+
+
+def test_migrate_grants_the_configured_role(settings, app_role):
+    # As after `migrate --database owner`: core's post_migrate handler applies the grants.
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    with connection.cursor() as cursor:
+        cursor.execute(f'REVOKE ALL ON core_auditentry FROM "{app_role}"')
+    settings.DVC_DB_APP_ROLE = app_role
+    core = apps.get_app_config("core")
+    post_migrate.send(
+        sender=core,
+        app_config=core,
+        verbosity=0,
+        interactive=False,
+        using="default",
+        apps=apps,
+        plan=[],
+    )
+
+    as_role(app_role)
+    assert refused("SELECT count(*) FROM core_auditentry") is None
+    assert "permission denied" in refused("DELETE FROM core_auditentry")

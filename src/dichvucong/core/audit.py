@@ -229,7 +229,7 @@ def _lock_head(scope: str, using: str, who: _Who) -> AuditChain:
     try:
         # A savepoint, so that losing the race does not break the caller's transaction.
         with transaction.atomic(using=using):
-            chains.create(
+            head = chains.create(
                 scope=scope,
                 last_seq=0,
                 last_hash=GENESIS_HASH,
@@ -239,7 +239,6 @@ def _lock_head(scope: str, using: str, who: _Who) -> AuditChain:
     except IntegrityError:
         # Another transaction created it first (and registers it); its lock is awaited here.
         return chains.select_for_update().get(scope=scope)
-    head = chains.get(scope=scope)
     # The register registers itself as its first entry (its head exists by now), which moves
     # the head: it is read again below.
     _append(

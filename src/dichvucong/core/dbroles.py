@@ -39,7 +39,7 @@ class RoleMissing(Exception):
     def __init__(self, role: str):
         super().__init__(
             f"The database role {role!r} (DVC_DB_APP_ROLE) does not exist: create it as "
-            "docs/operations.md says, or leave DVC_DB_APP_ROLE empty."
+            "docs/decisions/0011-audit-anchoring.md says, or leave DVC_DB_APP_ROLE empty."
         )
 
 
