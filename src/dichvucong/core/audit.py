@@ -413,9 +413,12 @@ class Anchor:
 
 def audit_scopes() -> list[str]:
     """Every scope that has a head or an entry, or that the register says was opened."""
+    return sorted(_existing_scopes() | set(_registered_scopes()))
+
+
+def _existing_scopes() -> set[str]:
     heads = set(AuditChain.objects.values_list("scope", flat=True))
-    entries = set(AuditEntry.objects.order_by().values_list("scope", flat=True).distinct())
-    return sorted(heads | entries | set(_registered_scopes()))
+    return heads | set(AuditEntry.objects.order_by().values_list("scope", flat=True).distinct())
 
 
 def _registered_scopes(*, using: str | None = None) -> dict[str, int]:
@@ -440,15 +443,13 @@ def audit_trail_verify(
     """
     anchors = anchors or {}
     registered = _registered_scopes()
-    present = set(AuditChain.objects.values_list("scope", flat=True)) | set(
-        AuditEntry.objects.order_by().values_list("scope", flat=True).distinct()
-    )
-    names = sorted(present | set(registered) | set(anchors)) if scopes is None else list(scopes)
+    existing = _existing_scopes()
+    names = sorted(existing | set(registered) | set(anchors)) if scopes is None else list(scopes)
     reports = []
     for scope in names:
         report = audit_chain_verify(scope=scope, anchors=anchors.get(scope, ()))
-        if report.ok and present:
-            problem = _register_problem(scope, present=scope in present, registered=registered)
+        if report.ok:
+            problem = _register_problem(scope, present=scope in existing, registered=registered)
             if problem:
                 report = ChainReport(scope, report.entries_checked, problem)
         reports.append(report)
