@@ -40,3 +40,20 @@ def vietnamese():
     """User-facing messages in Vietnamese, as the portal speaks by default."""
     with translation.override("vi"):
         yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The trail's tables refuse TRUNCATE (core migration 0004), but transactional tests end by
+    flushing every table with TRUNCATE: the test database lifts that one guard. The test that
+    proves the refusal turns it back on inside its own transaction."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for table in TRAIL_TABLES:
+                    cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {table}_no_truncate")
+
+
+TRAIL_TABLES = ("core_auditentry", "core_auditchain", "core_accesslogentry")

@@ -133,6 +133,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# In production the portal connects as a role that may only append to the audit trail, and
+# migrations run as the tables' owner: `DATABASE_OWNER_URL=... manage.py migrate --database owner`
+# (set it for that command only). After each migrate the role DVC_DB_APP_ROLE gets its grants.
+if env("DATABASE_OWNER_URL", default=""):
+    DATABASES["owner"] = {**DATABASES["default"], **env.db_url("DATABASE_OWNER_URL")}
+    DATABASES["owner"]["CONN_MAX_AGE"] = 0
+DVC_DB_APP_ROLE = env("DVC_DB_APP_ROLE", default="")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, background tasks: Redis when REDIS_URL is set, else in-process.
@@ -165,10 +172,16 @@ CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Celery beat's schedule (the embedded mode has no beat: cron runs `manage.py mark_deadlines`).
 DVC_DEADLINE_INTERVAL_MINUTES = env.int("DVC_DEADLINE_INTERVAL_MINUTES", default=15)
+DVC_AUDIT_CHECKPOINT_INTERVAL_MINUTES = env.int("DVC_AUDIT_CHECKPOINT_INTERVAL_MINUTES", default=60)
 CELERY_BEAT_SCHEDULE = {
     "deadlines-mark": {
         "task": "dichvucong.workflow.tasks.deadlines_mark_task",
         "schedule": DVC_DEADLINE_INTERVAL_MINUTES * 60.0,
+    },
+    # The audit heads' signed checkpoint (cron runs `manage.py audit_checkpoint` without beat).
+    "audit-checkpoint": {
+        "task": "dichvucong.core.tasks.audit_checkpoint_task",
+        "schedule": DVC_AUDIT_CHECKPOINT_INTERVAL_MINUTES * 60.0,
     },
 }
 
@@ -330,6 +343,32 @@ DVC_TRUSTED_PROXIES = [
 
 # A monitor presenting this as "Authorization: Bearer …" sees /healthz's checks (admins do too).
 DVC_HEALTH_TOKEN = env("DVC_HEALTH_TOKEN", default="")
+
+
+def _embedded_checkpoint_key() -> str:
+    """The embedded demo's checkpoint signing key, kept under var/ like its secret key."""
+    path = VAR_DIR / "audit_checkpoint_key"
+    if not path.exists():
+        import base64
+        import secrets
+
+        # An Ed25519 private key is any 32 random bytes (RFC 8032).
+        path.write_text(base64.b64encode(secrets.token_bytes(32)).decode("ascii"))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+# Signed checkpoints of the audit chains' heads, kept outside the database (decision 0011):
+# where they are written, the Ed25519 key that signs them (only where they are made), the public
+# keys verify_audit trusts, and who receives each by e-mail (beat's interval is set above).
+DVC_AUDIT_CHECKPOINT_DIR = Path(
+    env("DVC_AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit-checkpoints"))
+)
+DVC_AUDIT_CHECKPOINT_KEY = env("DVC_AUDIT_CHECKPOINT_KEY", default="") or (
+    _embedded_checkpoint_key() if EMBEDDED else ""
+)
+DVC_AUDIT_CHECKPOINT_PUBLIC_KEYS = env.list("DVC_AUDIT_CHECKPOINT_PUBLIC_KEYS", default=[])
+DVC_AUDIT_CHECKPOINT_EMAIL = env.list("DVC_AUDIT_CHECKPOINT_EMAIL", default=[])
 
 LOGGING = {
     "version": 1,

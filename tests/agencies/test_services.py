@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 
 from dichvucong.agencies import demo, services
@@ -16,7 +17,9 @@ TAKEOVER = CLOSING + datetime.timedelta(days=1)
 
 def audit_actions(instance) -> list[str]:
     return list(
-        AuditEntry.objects.filter(object_pk=str(instance.pk))
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(instance), object_pk=str(instance.pk)
+        )
         .order_by("seq")
         .values_list("action", flat=True)
     )

@@ -6,7 +6,11 @@ unrelated agencies never wait for each other; see docs/decisions/0002-audit-chai
     snapshot(instance, fields=None) -> dict
     audit_change(*, action, instance, before, after, scope="province", actor=None, ip=None)
     log_access(*, action, instance, actor=None, ip=None)
-    audit_chain_verify(*, scope) -> ChainReport
+    audit_chain_verify(*, scope, anchors=()) -> ChainReport
+    audit_trail_verify(*, scopes=None, anchors=None) -> list[ChainReport]
+
+A register chain records every chain when it is opened, and signed checkpoints outside the
+database (core.checkpoints) anchor the heads; see docs/decisions/0011-audit-anchoring.md.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from django.utils.duration import duration_iso_string
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from .constants import PROVINCE_SCOPE
+from .constants import AUDIT_REGISTER_ACTION, AUDIT_REGISTER_SCOPE, PROVINCE_SCOPE
 from .context import Actor, current_actor
 from .models import AccessLogEntry, AuditChain, AuditEntry
 
@@ -105,7 +109,8 @@ def json_safe(value: Any) -> Any:
 # --- Hashing -----------------------------------------------------------------------------
 
 
-def _canonical(data: Any) -> bytes:
+def canonical_json(data: Any) -> bytes:
+    """The one byte form that is hashed or signed: sorted keys, no spaces, UTF-8."""
     return json.dumps(
         data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     ).encode("utf-8")
@@ -115,7 +120,7 @@ def _mac(payload: dict[str, Any]) -> str:
     key = getattr(settings, "DVC_AUDIT_KEY", None) or settings.SECRET_KEY
     if not key:
         raise ImproperlyConfigured("DVC_AUDIT_KEY is empty: the audit chain cannot be signed.")
-    return hmac.new(str(key).encode("utf-8"), _canonical(payload), hashlib.sha256).hexdigest()
+    return hmac.new(str(key).encode("utf-8"), canonical_json(payload), hashlib.sha256).hexdigest()
 
 
 def _timestamp(value: dt.datetime) -> str:
@@ -210,8 +215,12 @@ def _check_label(kind: str, value: str, max_length: int) -> None:
 # --- Writing -----------------------------------------------------------------------------
 
 
-def _lock_head(scope: str, using: str) -> AuditChain:
-    """Lock the scope's head row, creating it the first time (safe under concurrency)."""
+def _lock_head(scope: str, using: str, who: _Who) -> AuditChain:
+    """Lock the scope's head row, creating it the first time (safe under concurrency).
+
+    A new chain is recorded in the register chain, in the same transaction: deleting a whole
+    chain with its head then leaves a registered scope with nothing behind it.
+    """
     chains = AuditChain.objects.db_manager(using)
     try:
         return chains.select_for_update().get(scope=scope)
@@ -220,7 +229,7 @@ def _lock_head(scope: str, using: str) -> AuditChain:
     try:
         # A savepoint, so that losing the race does not break the caller's transaction.
         with transaction.atomic(using=using):
-            chains.create(
+            head = chains.create(
                 scope=scope,
                 last_seq=0,
                 last_hash=GENESIS_HASH,
@@ -228,7 +237,19 @@ def _lock_head(scope: str, using: str) -> AuditChain:
                 updated_at=timezone.now(),
             )
     except IntegrityError:
-        pass  # another transaction created it first; its lock is awaited below
+        # Another transaction created it first (and registers it); its lock is awaited here.
+        return chains.select_for_update().get(scope=scope)
+    # The register registers itself as its first entry (its head exists by now), which moves
+    # the head: it is read again below.
+    _append(
+        action=AUDIT_REGISTER_ACTION,
+        instance=head,
+        before=None,
+        after={"scope": scope},
+        scope=AUDIT_REGISTER_SCOPE,
+        who=who,
+        using=using,
+    )
     return chains.select_for_update().get(scope=scope)
 
 
@@ -257,7 +278,31 @@ def audit_change(
     _check_label("scope", scope, MAX_SCOPE_LENGTH)
     if before is None and after is None:
         raise ValueError("audit_change() needs a before or an after snapshot.")
-    who = _who(actor, ip)
+    if scope == AUDIT_REGISTER_SCOPE:
+        raise ValueError(
+            f"The scope {scope!r} is the register of chains: only opening a chain writes to it."
+        )
+    return _append(
+        action=action,
+        instance=instance,
+        before=before,
+        after=after,
+        scope=scope,
+        who=_who(actor, ip),
+        using=using,
+    )
+
+
+def _append(
+    *,
+    action: str,
+    instance: models.Model,
+    before: dict | None,
+    after: dict | None,
+    scope: str,
+    who: _Who,
+    using: str,
+) -> AuditEntry:
     entry = AuditEntry(
         scope=scope,
         created_at=timezone.now(),
@@ -273,7 +318,7 @@ def audit_change(
         before=json_safe(before),
         after=json_safe(after),
     )
-    head = _lock_head(scope, using)
+    head = _lock_head(scope, using, who)
     entry.seq = head.last_seq + 1
     entry.prev_hash = head.last_hash
     entry._state.db = using
@@ -306,12 +351,41 @@ def log_access(
     )
 
 
+def audit_register_backfill(*, using: str | None = None) -> list[str]:
+    """Register the chains opened before the register existed (migration 0005); returns them.
+
+    Only chains with a head are registered: a scope whose head is gone is reported instead.
+    """
+    using = using or router.db_for_write(AuditEntry)
+    with transaction.atomic(using=using):
+        registered = _registered_scopes(using=using)
+        heads = AuditChain.objects.db_manager(using).exclude(scope=AUDIT_REGISTER_SCOPE)
+        missing = [head for head in heads.order_by("pk") if head.scope not in registered]
+        who = _Who(user_id=None, label="", ip="", via="system")
+        if missing and AUDIT_REGISTER_SCOPE not in registered:
+            # Opening the register registers the register itself.
+            _lock_head(AUDIT_REGISTER_SCOPE, using, who)
+        for head in missing:
+            _append(
+                action=AUDIT_REGISTER_ACTION,
+                instance=head,
+                before=None,
+                after={"scope": head.scope},
+                scope=AUDIT_REGISTER_SCOPE,
+                who=who,
+                using=using,
+            )
+    return [head.scope for head in missing]
+
+
 # --- Verifying ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ChainProblem:
-    kind: str  # edited, missing, inserted, truncated, head_tampered, head_missing
+    # edited, missing, inserted, truncated, head_tampered, head_missing (the chain itself);
+    # unregistered, removed (against the register); rewritten, removed (against a checkpoint).
+    kind: str
     seq: int | None
     entry_id: int | None
     detail: str
@@ -328,29 +402,109 @@ class ChainReport:
         return self.problem is None
 
 
+@dataclass(frozen=True)
+class Anchor:
+    """A chain's head as a signed checkpoint outside the database saw it."""
+
+    seq: int
+    hash: str
+    checkpoint: str  # which checkpoint, for the report
+
+
 def audit_scopes() -> list[str]:
-    """Every scope that has a head or an entry (an entry without a head is itself a problem)."""
+    """Every scope that has a head or an entry, or that the register says was opened."""
+    return sorted(_existing_scopes() | set(_registered_scopes()))
+
+
+def _existing_scopes() -> set[str]:
     heads = set(AuditChain.objects.values_list("scope", flat=True))
-    entries = set(AuditEntry.objects.order_by().values_list("scope", flat=True).distinct())
-    return sorted(heads | entries)
+    return heads | set(AuditEntry.objects.order_by().values_list("scope", flat=True).distinct())
 
 
-def audit_chain_verify(*, scope: str) -> ChainReport:
-    """Walk the scope's chain in order, recompute every hash, compare the end with the head.
+def _registered_scopes(*, using: str | None = None) -> dict[str, int]:
+    """The scopes the register chain records as opened, with the id of their register entry."""
+    rows = (
+        AuditEntry.objects.db_manager(using)
+        .filter(scope=AUDIT_REGISTER_SCOPE, action=AUDIT_REGISTER_ACTION)
+        .values_list("after", "pk")
+    )
+    return {
+        after["scope"]: pk for after, pk in rows if isinstance(after, dict) and "scope" in after
+    }
+
+
+def audit_trail_verify(
+    *, scopes: Iterable[str] | None = None, anchors: dict[str, list[Anchor]] | None = None
+) -> list[ChainReport]:
+    """Verify every chain (or those named): its own links, its place in the register, and the
+    heads that checkpoints outside the database recorded (`anchors`, by scope).
+
+    Chains a checkpoint knows are verified even when nothing of them is left in the database.
+    """
+    anchors = anchors or {}
+    registered = _registered_scopes()
+    existing = _existing_scopes()
+    names = sorted(existing | set(registered) | set(anchors)) if scopes is None else list(scopes)
+    reports = []
+    for scope in names:
+        report = audit_chain_verify(scope=scope, anchors=anchors.get(scope, ()))
+        if report.ok:
+            problem = _register_problem(scope, present=scope in existing, registered=registered)
+            if problem:
+                report = ChainReport(scope, report.entries_checked, problem)
+        reports.append(report)
+    return reports
+
+
+def _register_problem(
+    scope: str, *, present: bool, registered: dict[str, int]
+) -> ChainProblem | None:
+    if present and scope not in registered:
+        return ChainProblem(
+            "unregistered", None, None, _("the register of chains does not list this chain")
+        )
+    if not present and scope in registered:
+        return ChainProblem(
+            "removed",
+            None,
+            registered[scope],
+            _(
+                "the register lists this chain (in its entry id %(id)s) but its head and entries are gone"
+            )
+            % {"id": registered[scope]},
+        )
+    return None
+
+
+def audit_chain_verify(*, scope: str, anchors: Iterable[Anchor] = ()) -> ChainReport:
+    """Walk the scope's chain in order, recompute every hash, compare the end with the head,
+    and every entry a checkpoint recorded with the hash the checkpoint holds.
 
     Stops at the first problem; the kinds tell what most likely happened to the entry.
     """
+    anchored: dict[int, list[Anchor]] = {}
+    for anchor in anchors:
+        if anchor.seq > 0:
+            anchored.setdefault(anchor.seq, []).append(anchor)
+    furthest = max(
+        (a for group in anchored.values() for a in group), key=lambda a: a.seq, default=None
+    )
+
     head = AuditChain.objects.filter(scope=scope).first()
     entries = AuditEntry.objects.filter(scope=scope).order_by("seq")
     if head is None:
         first = entries.first()
-        if first is None:
-            return ChainReport(scope, 0, None)
-        return ChainReport(
-            scope,
-            0,
-            ChainProblem("head_missing", first.seq, first.pk, _("the chain's head row is missing")),
-        )
+        if first is not None:
+            return ChainReport(
+                scope,
+                0,
+                ChainProblem(
+                    "head_missing", first.seq, first.pk, _("the chain's head row is missing")
+                ),
+            )
+        if furthest is not None:
+            return ChainReport(scope, 0, _removed_problem(1, furthest))
+        return ChainReport(scope, 0, None)
     if not hmac.compare_digest(head.head_mac, _head_mac(scope, head.last_seq, head.last_hash)):
         return ChainReport(
             scope,
@@ -363,13 +517,18 @@ def audit_chain_verify(*, scope: str) -> ChainReport:
     entry = next(iterator, None)
     while entry is not None:
         following = next(iterator, None)
-        problem = _entry_problem(entry, following, expected_seq, prev_hash, head)
+        problem = _entry_problem(entry, following, expected_seq, prev_hash, head) or (
+            _anchor_problem(entry, anchored.get(entry.seq, ()))
+        )
         if problem:
             return ChainReport(scope, checked, problem)
         checked += 1
         expected_seq, prev_hash = entry.seq + 1, entry.hash
         entry = following
 
+    if furthest is not None and furthest.seq >= expected_seq:
+        # Checked before the head: a rewound head would otherwise hide the removal.
+        return ChainReport(scope, checked, _removed_problem(expected_seq, furthest))
     if head.last_seq >= expected_seq:
         return ChainReport(
             scope,
@@ -391,6 +550,29 @@ def audit_chain_verify(*, scope: str) -> ChainReport:
             ),
         )
     return ChainReport(scope, checked, None)
+
+
+def _removed_problem(first: int, anchor: Anchor) -> ChainProblem:
+    return ChainProblem(
+        "removed",
+        first,
+        None,
+        _("entries %(first)s to %(last)s, recorded in checkpoint %(checkpoint)s, are gone")
+        % {"first": first, "last": anchor.seq, "checkpoint": anchor.checkpoint},
+    )
+
+
+def _anchor_problem(entry: AuditEntry, anchors: Iterable[Anchor]) -> ChainProblem | None:
+    for anchor in anchors:
+        if not hmac.compare_digest(entry.hash, anchor.hash):
+            return ChainProblem(
+                "rewritten",
+                entry.seq,
+                entry.pk,
+                _("the entry differs from the one recorded in checkpoint %(checkpoint)s")
+                % {"checkpoint": anchor.checkpoint},
+            )
+    return None
 
 
 def _entry_problem(

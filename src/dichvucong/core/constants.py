@@ -50,6 +50,10 @@ class SupplementStage(models.TextChoices):
 
 
 PROVINCE_SCOPE = "province"
+# The chain that registers every other chain when it is opened (itself first), so that a whole
+# chain deleted with its head is missed by the register. Lower case: agency codes never are.
+AUDIT_REGISTER_SCOPE = "scopes"
+AUDIT_REGISTER_ACTION = "core.audit.chain.open"
 
 # Legal dates (effective dates, receipt dates) are Vietnamese calendar dates.
 LEGAL_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")

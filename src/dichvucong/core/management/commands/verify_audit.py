@@ -1,15 +1,20 @@
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dichvucong.core.audit import audit_chain_verify, audit_scopes
+from dichvucong.core.audit import audit_scopes, audit_trail_verify
+from dichvucong.core.checkpoints import checkpoint_anchors
 
 
 class Command(BaseCommand):
     # Help stays in English, as in Django's own commands (argparse cannot take lazy text).
     help = (
-        "Verify the audit trail: walk each chain in order, recompute every entry's hash and "
-        "compare the end of the chain with its head. Exits non-zero on the first problem of a chain."
+        "Verify the audit trail: walk each chain in order, recompute every entry's hash, compare "
+        "the end of the chain with its head, check every chain is in the register of chains and "
+        "that nothing the signed checkpoints in DVC_AUDIT_CHECKPOINT_DIR recorded is gone or "
+        "changed. Exits non-zero on the first problem of a chain or on an untrusted checkpoint."
     )
 
     def add_arguments(self, parser):
@@ -18,20 +23,27 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scope=None, **options):
-        known = audit_scopes()
+        try:
+            checkpoints = checkpoint_anchors()
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
+        known = sorted(set(audit_scopes()) | set(checkpoints.anchors))
         unknown = sorted(set(scope or []) - set(known))
         if unknown:
             raise CommandError(
                 _("Unknown audit scope: %(scopes)s.") % {"scopes": ", ".join(unknown)}
             )
-        scopes = scope or known
-        if not scopes:
-            self.stdout.write(_("No audit chain yet: nothing to verify."))
-            return
 
+        for name, detail in checkpoints.problems:
+            self.stderr.write(
+                _("Checkpoint %(file)s: NOT TRUSTED: %(detail)s.")
+                % {"file": name, "detail": detail}
+            )
+        reports = audit_trail_verify(scopes=scope, anchors=checkpoints.anchors) if known else []
+        if not reports:
+            self.stdout.write(_("No audit chain yet: nothing to verify."))
         failed = 0
-        for name in scopes:
-            report = audit_chain_verify(scope=name)
+        for report in reports:
             problem = report.problem
             if problem is None:
                 count = report.entries_checked
@@ -41,31 +53,66 @@ class Command(BaseCommand):
                         "%(scope)s: OK, %(count)s entries.",
                         count,
                     )
-                    % {"scope": name, "count": count}
+                    % {"scope": report.scope, "count": count}
                 )
                 continue
             failed += 1
             self.stderr.write(
                 _("%(scope)s: BROKEN at seq %(seq)s (entry id %(id)s): %(kind)s: %(detail)s.")
                 % {
-                    "scope": name,
+                    "scope": report.scope,
                     "seq": problem.seq if problem.seq is not None else "-",
                     "id": problem.entry_id if problem.entry_id is not None else "-",
                     "kind": problem.kind,
                     "detail": problem.detail,
                 }
             )
-        if failed:
-            raise CommandError(
-                ngettext(
-                    "%(failed)s of %(total)s audit chain failed verification.",
-                    "%(failed)s of %(total)s audit chains failed verification.",
-                    len(scopes),
+        self._checkpoint_summary(checkpoints)
+
+        if failed or checkpoints.problems:
+            messages = []
+            if failed:
+                messages.append(
+                    ngettext(
+                        "%(failed)s of %(total)s audit chain failed verification.",
+                        "%(failed)s of %(total)s audit chains failed verification.",
+                        len(reports),
+                    )
+                    % {"failed": failed, "total": len(reports)}
                 )
-                % {"failed": failed, "total": len(scopes)}
+            if checkpoints.problems:
+                messages.append(
+                    ngettext(
+                        "%(count)s checkpoint is not trusted.",
+                        "%(count)s checkpoints are not trusted.",
+                        len(checkpoints.problems),
+                    )
+                    % {"count": len(checkpoints.problems)}
+                )
+            raise CommandError(" ".join(messages))
+        if reports:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("All audit chains are intact (%(total)s).") % {"total": len(reports)}
+                )
             )
+
+    def _checkpoint_summary(self, checkpoints):
+        if checkpoints.latest is None:
+            # Not a failure (a new portal has none yet), but removal of whole chains, or of the
+            # whole trail, cannot be detected without one.
+            self.stdout.write(
+                _(
+                    "No trusted checkpoint in %(directory)s: a chain removed with its head, or the "
+                    "whole trail, cannot be detected. Run manage.py audit_checkpoint regularly."
+                )
+                % {"directory": checkpoints.directory}
+            )
+            return
         self.stdout.write(
-            self.style.SUCCESS(
-                _("All audit chains are intact (%(total)s).") % {"total": len(scopes)}
-            )
+            _("Checked against %(count)s checkpoint files; the latest trusted one is of %(time)s.")
+            % {
+                "count": checkpoints.files,
+                "time": f"{timezone.localtime(checkpoints.latest):%d/%m/%Y %H:%M}",
+            }
         )
