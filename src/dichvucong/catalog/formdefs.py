@@ -695,6 +695,29 @@ def answers_to_json(form: ApplicationForm) -> dict[str, Any]:
     return {name: _json_value(value) for name, value in form.cleaned_data.items()}
 
 
+def _stored_as_input(field: forms.Field, value: Any) -> Any:
+    # A stored answer in the shape the field's clean() takes: an address as its parts, a
+    # yes/no as the radio button's value; JSON text, numbers, ISO dates and lists as they are.
+    if isinstance(field, forms.MultiValueField):
+        return field.widget.decompress(value)
+    return field.prepare_value(value) if isinstance(field, YesNoField) else value
+
+
+def answers_errors(version: ProcedureVersion, answers: dict[str, Any]) -> dict[str, list[str]]:
+    """The stored (JSON) answers checked field by field, by the very fields of the form:
+    {field name: messages}, empty when the answers are complete and valid."""
+    errors: dict[str, list[str]] = {}
+    for _section, spec in _fields(definition_for(version)):
+        if spec.get("type") == "file":
+            continue
+        field = _build_field(spec)
+        try:
+            field.clean(_stored_as_input(field, (answers or {}).get(spec["name"])))
+        except ValidationError as error:
+            errors[spec["name"]] = error.messages
+    return errors
+
+
 def _display(spec: dict[str, Any], value: Any) -> str:
     kind = spec.get("type")
     if value in (None, "", []):
