@@ -101,6 +101,14 @@ def test_money_reads_thousands_groups_and_nothing_else(version, vietnamese, post
         assert formdefs.answers_to_json(form) == {"so_tien": stored}
 
 
+def test_money_without_a_maximum_is_still_bounded(version, vietnamese):
+    version.form = _definition(_field("so_tien", "money"))
+    form = formdefs.form_for_version(version, data={"so_tien": "99999999999999999999"})
+    assert "nhỏ hơn hoặc bằng" in " ".join(_errors(form, "so_tien"))
+    assert formdefs.answers_errors(version, {"so_tien": 10**20})["so_tien"]
+    assert formdefs.answers_errors(version, {"so_tien": formdefs.MONEY_MAX}) == {}
+
+
 def test_a_number_takes_the_decimal_comma(version):
     version.form = _definition(_field("dien_tich", "number"))
     form = formdefs.form_for_version(version, data={"dien_tich": "12,5"})

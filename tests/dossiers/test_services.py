@@ -313,6 +313,21 @@ def test_result_delivery_by_post_needs_an_address(vietnamese):
     assert dossier.delivery_address.startswith("Số 5")
 
 
+def test_a_delivery_address_too_long_is_refused_not_cut(vietnamese):
+    dossier = DossierFactory()
+    with pytest.raises(ServiceError) as caught:
+        dossier_result_delivery_set(
+            dossier=dossier,
+            actor=dossier.owner_account,
+            delivery=ResultDelivery.POST,
+            address="x" * 301,
+        )
+    assert (caught.value.code, caught.value.field) == ("too_long", "address")
+    assert "tối đa 300 ký tự, có 301" in str(caught.value)
+    dossier.refresh_from_db()
+    assert dossier.delivery_address == ""
+
+
 def test_result_online_only_for_full_online_procedures():
     partial = DossierFactory()
     with pytest.raises(ServiceError):

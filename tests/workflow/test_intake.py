@@ -334,6 +334,14 @@ def test_a_failure_at_receipt_leaves_nothing(desk):
         ({"owner": {"name": " "}}, "required"),
         ({"files": {}}, "missing_component"),
         ({"result_delivery": ResultDelivery.POST}, "required"),
+        # Too long: refused with the limit, never cut.
+        ({"summary": "x" * 501}, "too_long"),
+        ({"owner": {"name": "A" * 201}}, "too_long"),
+        ({"submitter": {"name": "B", "address": "x" * 301}}, "too_long"),
+        (
+            {"result_delivery": ResultDelivery.POST, "delivery_address": "x" * 301},
+            "too_long",
+        ),
     ],
 )
 def test_paper_dossier_refusals(desk, override, code):

@@ -356,6 +356,27 @@ def test_a_grant_needs_its_documents_and_a_refusal_its_reasons(w):
     assert _state(dossier) == before
 
 
+@pytest.mark.parametrize(
+    ("upload", "words"),
+    [
+        (lambda: p.ResultUpload("G" * 301, pdf()), "“Giấy tờ” quá dài: tối đa 300 ký tự, có 301"),
+        (lambda: p.ResultUpload("Giấy", pdf(), "1" * 61), "tối đa 60 ký tự, có 61"),
+    ],
+)
+def test_a_result_title_or_number_too_long_is_refused_not_cut(w, vietnamese, upload, words):
+    dossier = _to_specialist(w, w.dossier())
+    before = _state(dossier)
+
+    with pytest.raises(ServiceError) as refusal:
+        p.result_propose(
+            step=open_step(dossier), actor=w.specialist, kind="grant", summary="", files=[upload()]
+        )
+
+    assert refusal.value.code == "too_long"
+    assert words in str(refusal.value)
+    assert _state(dossier) == before and not ResultFile.objects.exists()
+
+
 def _not_a_pdf():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -408,6 +429,13 @@ def test_the_desk_returns_by_the_chosen_channel(db, delivery, kwargs, missing):
     with pytest.raises(ActorNotAllowed):
         p.result_return(dossier=dossier, actor=w.specialist, **kwargs)
     assert _state(dossier) == before
+
+    if delivery == ResultDelivery.DESK:
+        # Refused with the limit, not cut to it.
+        with pytest.raises(ServiceError) as refusal:
+            p.result_return(dossier=dossier, actor=w.desk_officer, recipient="A" * 201)
+        assert refusal.value.code == "too_long" and refusal.value.field == "recipient"
+        assert _state(dossier) == before
 
     dossier = p.result_return(dossier=dossier, actor=w.desk_officer, **kwargs)
 

@@ -435,6 +435,10 @@ class MoneyField(forms.IntegerField):
         return super().to_python(value)
 
 
+# A sum without a stated maximum is still bounded: 15 digits (under a million billion đồng)
+# stay exact as a JSON number anywhere the answers go, and refuse a mistyped run of digits.
+MONEY_MAX = 999_999_999_999_999
+
 _THOUSANDS = re.compile(r"\A[0-9]{1,3}([.\s][0-9]{3})+\Z")
 
 
@@ -556,7 +560,7 @@ def _build_field(spec: dict[str, Any]) -> forms.Field:
     if kind == "money":
         return MoneyField(
             min_value=spec.get("min", 0),
-            max_value=spec.get("max"),
+            max_value=spec.get("max", MONEY_MAX),
             widget=forms.TextInput(attrs={"inputmode": "numeric"}),
             **common,
         )

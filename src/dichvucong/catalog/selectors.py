@@ -44,7 +44,8 @@ from .models import Component, Field, ProcedureVersion, Sector, VersionStatus
 from .search import fold
 from .trigram import TrigramSimilar
 
-# A query longer than this is cut: nobody types more, and every token costs a LIKE.
+# The longest query: the page's form and the API refuse a longer one with a message (every
+# token costs a LIKE); the cut below only guards a direct caller.
 MAX_QUERY_LENGTH = 200
 MAX_TOKENS = 8
 # A one-letter token is a substring of nearly every name: it would match everything and no

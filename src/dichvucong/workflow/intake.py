@@ -23,7 +23,7 @@ from dichvucong.agencies.models import Agency
 from dichvucong.catalog.models import Component, ProcedureVersion, TimeOption, VersionStatus
 from dichvucong.core.audit import audit_change, snapshot
 from dichvucong.core.constants import SupplementStage
-from dichvucong.core.errors import ServiceError
+from dichvucong.core.errors import ServiceError, text_within_limit
 from dichvucong.core.selectors import ruleset_in_force
 from dichvucong.dossiers.constants import Channel, PartyKind, ResultDelivery
 from dichvucong.dossiers.models import Dossier, SupplementRequest
@@ -244,7 +244,10 @@ def _party(data: Mapping[str, Any] | None, fields: Sequence[str], prefix: str) -
     unknown = set(data) - set(fields)
     if unknown:
         raise ValueError(f"Unknown {prefix} fields: {sorted(unknown)}")
-    return {f"{prefix}_{name}": str(data.get(name) or "").strip() for name in fields}
+    party = {f"{prefix}_{name}": str(data.get(name) or "").strip() for name in fields}
+    for name, value in party.items():
+        text_within_limit(value, model=Dossier, field=name)
+    return party
 
 
 def dossier_file_at_desk(
@@ -318,7 +321,10 @@ def dossier_file_at_desk(
             field="result_delivery",
             code="invalid",
         )
-    delivery_address = (delivery_address or "").strip()
+    delivery_address = text_within_limit(
+        (delivery_address or "").strip(), model=Dossier, field="delivery_address"
+    )
+    summary = text_within_limit((summary or "").strip(), model=Dossier, field="summary")
     if result_delivery == ResultDelivery.POST and not delivery_address:
         raise ServiceError(
             _("Enter the address the result is posted to."),
@@ -350,7 +356,7 @@ def dossier_file_at_desk(
             receiving_agency=receiving_agency,
             channel=channel,
             answers=dict(answers or {}),
-            summary=(summary or "").strip()[:500],
+            summary=summary,
             result_delivery=result_delivery,
             delivery_address=delivery_address if result_delivery == ResultDelivery.POST else "",
             **owner_data,
