@@ -8,6 +8,9 @@ from typing import Any
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dichvucong.core.errors import ServiceError
 
 from .models import AdministrativeUnit, Agency, Level
 
@@ -87,6 +90,61 @@ def agency_resolve_current(*, code: str, at: datetime.date | None = None) -> Age
     at = at or timezone.localdate()
     agency = Agency.objects.select_related("successor").filter(code=code).first()
     return _follow_successors(agency, at)
+
+
+def agency_in_force(agency: Agency, *, at: datetime.datetime | datetime.date | None = None) -> bool:
+    """Whether `agency` exists on `at` (a moment, taken on its local date; now by default)."""
+    return agency.is_active_on(_local_date(at))
+
+
+class AgencyClosed(ServiceError):
+    default_code = "agency_closed"
+
+
+def agency_require_in_force(
+    *,
+    agency: Agency,
+    at: datetime.datetime | datetime.date | None = None,
+    field: str | None = None,
+) -> None:
+    """The one check that no new dossier is drafted at, received by or handed to an agency
+    outside its validity (domain.md R2: after a merger, new dossiers use the successor's code).
+
+    Raises AgencyClosed naming the successor in force, if there is one, so the officer or
+    applicant knows where the dossier goes instead."""
+    day = _local_date(at)
+    if agency.is_active_on(day):
+        return
+    successor = _follow_successors(agency.successor, day) if agency.successor_id else None
+    if day < agency.valid_from:
+        message = _("%(agency)s only starts work on %(date)s.") % {
+            "agency": agency.name,
+            "date": agency.valid_from.strftime("%d/%m/%Y"),
+        }
+    elif successor is not None:
+        message = _(
+            "%(agency)s closed on %(date)s: new dossiers go to its successor, %(successor)s "
+            "(code %(code)s)."
+        ) % {
+            "agency": agency.name,
+            "date": agency.valid_to.strftime("%d/%m/%Y"),
+            "successor": successor.name,
+            "code": successor.code,
+        }
+    else:
+        message = _("%(agency)s closed on %(date)s and has no successor in force.") % {
+            "agency": agency.name,
+            "date": agency.valid_to.strftime("%d/%m/%Y"),
+        }
+    raise AgencyClosed(message, field=field)
+
+
+def _local_date(at: datetime.datetime | datetime.date | None) -> datetime.date:
+    if at is None:
+        return timezone.localdate()
+    if isinstance(at, datetime.datetime):
+        return timezone.localdate(at)
+    return at
 
 
 def agency_scope_ids(*, user: Any) -> frozenset[int] | None:

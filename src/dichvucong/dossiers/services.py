@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dichvucong.accounts.permissions import can
 from dichvucong.agencies.models import Agency
+from dichvucong.agencies.selectors import agency_require_in_force
 from dichvucong.catalog import formdefs
 from dichvucong.catalog.models import Component, OnlineLevel, ProcedureVersion, VersionStatus
 from dichvucong.core.audit import audit_change, snapshot
@@ -112,6 +113,7 @@ def dossier_create_draft(
             field="receiving_agency",
             code="wrong_desk",
         )
+    agency_require_in_force(agency=receiving_agency, field="receiving_agency")
     party = {
         "name": actor.full_name,
         "id_number": actor.id_number,

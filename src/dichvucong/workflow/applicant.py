@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dichvucong.agencies.selectors import agency_require_in_force
 from dichvucong.catalog import formdefs
 from dichvucong.core.errors import ServiceError
 from dichvucong.dossiers.models import Dossier, SupplementRequest
@@ -48,6 +49,8 @@ def dossier_submit(*, dossier: Dossier, actor: Any) -> Dossier:
     now = timezone.now()
 
     def prepare(locked: Dossier) -> dict[str, Any]:
+        # A draft begun before its desk closed goes to the successor instead (R2).
+        agency_require_in_force(agency=locked.receiving_agency, at=now, field="receiving_agency")
         problems = dossier_problems(locked)
         if problems:
             raise DossierIncomplete(" ".join(problems))

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from dichvucong.accounts.permissions import can
 from dichvucong.agencies.calendar_selectors import due_at_for, receipt_time_for, warn_at_for
 from dichvucong.agencies.models import Agency
+from dichvucong.agencies.selectors import agency_require_in_force
 from dichvucong.catalog.models import Component, ProcedureVersion, TimeOption, VersionStatus
 from dichvucong.core.audit import audit_change, snapshot
 from dichvucong.core.constants import SupplementStage
@@ -105,9 +106,12 @@ def dossier_receive(
     amount, receipt_number = _fee(fee_amount, fee_receipt_number)
 
     def prepare(locked: Dossier) -> dict[str, Any]:
+        processing_agency = locked.version.competent_agency
+        # A merged agency neither receives nor processes new dossiers (R2).
+        agency_require_in_force(agency=locked.receiving_agency, at=at)
+        agency_require_in_force(agency=processing_agency, at=at)
         received_at = receipt_time_for(agency=locked.receiving_agency, submitted_at=at)
         rule_set = ruleset_in_force(at=received_at)
-        processing_agency = locked.version.competent_agency
         code, register_book, register_line = code_issue(
             agency=locked.receiving_agency, rule_set=rule_set, received_at=received_at
         )
@@ -301,6 +305,7 @@ def dossier_file_at_desk(
             field="receiving_agency",
             code="receiving_agency",
         )
+    agency_require_in_force(agency=receiving_agency, at=at, field="receiving_agency")
     owner_data = _party(owner, OWNER_FIELDS, "owner")
     owner_data["owner_kind"] = owner_data["owner_kind"] or PartyKind.INDIVIDUAL
     if owner_data["owner_kind"] not in PartyKind.values:
