@@ -123,11 +123,6 @@ def test_scope_ids_for_superuser_province_admin_agency_admin_and_others():
     assert selectors.agency_scope_ids(user=stranger) == frozenset()
 
 
-def test_fold_vietnamese():
-    assert selectors.fold_vietnamese("  Đồng Tháp ") == "dong thap"
-    assert selectors.fold_vietnamese("Hoả") == selectors.fold_vietnamese("Hỏa") == "hoa"
-
-
 # --- Closed agencies (R2): one predicate, one check naming the successor
 
 

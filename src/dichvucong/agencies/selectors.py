@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import unicodedata
 from typing import Any
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dichvucong.core.errors import ServiceError
+from dichvucong.core.text import collation_key, fold
 
 from .models import AdministrativeUnit, Agency, Level
 
@@ -19,18 +19,6 @@ _level_rank = Case(
     *(When(level=level, then=Value(rank)) for rank, level in enumerate(LEVEL_ORDER)),
     output_field=IntegerField(),
 )
-
-
-def fold_vietnamese(text: str) -> str:
-    """Lower case without diacritics, so that "Hỏa Lựu", "hoa luu" and "HOA LUU" compare equal."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
-
-
-def _collation_key(text: str) -> tuple[str, str]:
-    # Letters first, then the accented form breaks ties: Vietnamese readers expect "Sở Y tế"
-    # after "Sở Tư pháp", which a byte-wise database order does not give for accented capitals.
-    return fold_vietnamese(text), text
 
 
 # --- Agencies
@@ -69,14 +57,13 @@ def agency_list_directory(
         "desk_opening_hours",
     )
     rows = list(agencies.annotate(level_rank=_level_rank))
-    if query and (needle := fold_vietnamese(query)):
+    if query and (needle := fold(query)):
         rows = [
             agency
             for agency in rows
-            if needle in fold_vietnamese(f"{agency.name} {agency.short_name}")
-            or needle in agency.code.casefold()
+            if needle in fold(f"{agency.name} {agency.short_name} {agency.code}")
         ]
-    rows.sort(key=lambda agency: (agency.level_rank, _collation_key(agency.name)))
+    rows.sort(key=lambda agency: (agency.level_rank, collation_key(agency.name)))
     return rows
 
 

@@ -35,6 +35,7 @@ from dichvucong.agencies.worktime import DurationUnit
 from dichvucong.core.audit import audit_change, audited_create, audited_update, snapshot
 from dichvucong.core.constants import PROVINCE_SCOPE
 from dichvucong.core.errors import ServiceError
+from dichvucong.core.text import fold
 
 from .cache import catalogue_changed
 from .content import content_hash as compute_content_hash
@@ -53,7 +54,6 @@ from .models import (
     TimeOption,
     VersionStatus,
 )
-from .search import fold
 
 
 class ActionNotAllowed(ServiceError, PermissionDenied):

@@ -22,7 +22,7 @@ from dichvucong.accounts.models import Membership
 from dichvucong.accounts.permissions import OFFICER_ROLES
 from dichvucong.catalog.cache import catalogue_generation
 from dichvucong.catalog.models import ProcedureVersion, ProcessRole, VersionStatus
-from dichvucong.catalog.search import Fold, fold
+from dichvucong.core.text import Fold, fold
 from dichvucong.dossiers.constants import DossierStatus, ResultDelivery
 from dichvucong.dossiers.models import Apology, Dossier, DossierStep
 from dichvucong.dossiers.selectors.officer import dossiers_visible_to_officer

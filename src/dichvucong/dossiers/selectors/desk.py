@@ -12,8 +12,8 @@ from django.db.models import Q, QuerySet
 from dichvucong.accounts.models import Membership
 from dichvucong.agencies.models import Agency
 from dichvucong.catalog.models import ProcedureVersion, VersionStatus
-from dichvucong.catalog.search import Fold, fold
 from dichvucong.core.constants import LEGAL_TIMEZONE
+from dichvucong.core.text import Fold, fold
 
 from ..constants import DossierStatus
 from ..models import Dossier
