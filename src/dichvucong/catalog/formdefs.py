@@ -39,6 +39,7 @@ from dichvucong.accounts.models import (
     validate_tax_code,
 )
 from dichvucong.agencies.models import AdministrativeUnit, Level
+from dichvucong.core.money import vnd
 
 from .models import Component, ProcedureVersion
 
@@ -732,7 +733,7 @@ def _display(spec: dict[str, Any], value: Any) -> str:
         except (TypeError, ValueError):
             return str(value)
     if kind == "money":
-        return f"{int(value):,}".replace(",", ".") + " đồng"
+        return vnd(int(value))
     if kind == "yesno":
         return _("Yes") if value else _("No")
     if kind in _CHOICE_TYPES:
