@@ -366,6 +366,8 @@ def main(argv: list[str] | None = None) -> int:
         "DJANGO_SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
         "DVC_AUDIT_KEY": "bench-only-audit-key",
         "DJANGO_DEBUG": "false",
+        # The baseline endpoint every scenario is compared with (run.sh exports it too).
+        "DVC_BENCH_BASELINE": "true",
         # What the reverse proxy gives in production: TLS ends there, so Django neither
         # redirects nor sets secure-only cookies on this plain-HTTP loopback.
         "DJANGO_HTTPS": "false",
@@ -1109,7 +1111,8 @@ def render_report(
         "(Accept: text/html).",
         f"- Server: `{shlex.join(gunicorn_command[1:-2])}` — sync workers as in production, "
         "static files collected, access log off (the reverse proxy logs).",
-        "- Environment of the portal: DJANGO_DEBUG=false, DATABASE_URL to the bench database, "
+        "- Environment of the portal: DJANGO_DEBUG=false, DVC_BENCH_BASELINE=true (the "
+        "baseline routed), DATABASE_URL to the bench database, "
         f"REDIS_URL={env['REDIS_URL']} (cache and API limits), DJANGO_HTTPS=false and "
         "DJANGO_SSL_REDIRECT=false (a reverse proxy ends TLS: no redirect, no secure-only "
         f"cookie), DVC_TRUSTED_PROXIES empty (wrk connects directly), CELERY_TASK_ALWAYS_EAGER=true "

@@ -378,6 +378,10 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# The benchmark's baseline endpoint /api/v1/baseline/<agency code>/ (bench/run.sh turns it on);
+# off, it is neither routed nor in the API's schema.
+DVC_BENCH_BASELINE = env.bool("DVC_BENCH_BASELINE", default=False)
+
 # --- REST API (/api/v1/): read-only public catalogue, JSON only, per-client limits, OpenAPI 3.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

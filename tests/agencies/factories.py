@@ -73,3 +73,18 @@ class AgencyFactory(DjangoModelFactory):
             unit=factory.SubFactory(AdministrativeUnitFactory, commune=True),
         )
         closed = factory.Trait(valid_to=CLOSING)
+
+
+def close_with_successor(agency: Agency, *, closing: datetime.date, **successor_fields) -> Agency:
+    """Close `agency` on `closing` (a merger, QĐ 09/2025) into a new agency that takes over the
+    next day; returns the successor."""
+    successor = AgencyFactory(
+        unit=agency.unit,
+        level=agency.level,
+        with_desk=agency.receives_dossiers,
+        valid_from=closing + datetime.timedelta(days=1),
+        **successor_fields,
+    )
+    Agency.objects.filter(pk=agency.pk).update(valid_to=closing, successor=successor)
+    agency.refresh_from_db()
+    return successor

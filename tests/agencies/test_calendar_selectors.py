@@ -236,3 +236,32 @@ def test_parse_weekend_days(value, days):
 def test_parse_weekend_days_refuses_nonsense(value):
     with pytest.raises(ValueError, match="weekday number"):
         calendar_selectors.parse_weekend_days(value)
+
+
+def test_due_soon_is_one_working_day_of_8_hours_whatever_the_sessions_add_up_to():
+    # A desk open 6 hours a day (08-11, 13-16): "one working day" is still 8 working hours
+    # (domain.md §2.3), as the due times count it — not one of this desk's shorter days.
+    agency = AgencyFactory(with_desk=True)
+    WorkCalendarFactory(
+        agency=agency,
+        morning_start=time(8, 0),
+        morning_end=time(11, 0),
+        afternoon_start=time(13, 0),
+        afternoon_end=time(16, 0),
+    )
+    due = datetime(2026, 3, 11, 16, 0, tzinfo=VN)  # Wednesday
+    warn = calendar_selectors.warn_at_for(agency=agency, due_at=due)
+
+    assert warn == datetime(2026, 3, 10, 14, 0, tzinfo=VN)  # Wed's 6 hours + Tue's last 2
+    assert (
+        calendar_selectors.working_hours_between_for(agency=agency, start=warn, end=due)
+        == worktime.WORKING_DAY
+        == timedelta(hours=8)
+    )
+    received = datetime(2026, 3, 10, 14, 0, tzinfo=VN)
+    assert (
+        calendar_selectors.due_at_for(
+            agency=agency, received_at=received, duration=1, unit=worktime.DurationUnit.WORKING_DAYS
+        )
+        == due
+    )

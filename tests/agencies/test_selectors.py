@@ -2,15 +2,21 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 
 from dichvucong.agencies import selectors
 from dichvucong.agencies.models import Level
+from dichvucong.core.constants import LEGAL_TIMEZONE
 
 from .factories import CLOSING, AdministrativeUnitFactory, AgencyFactory
 
 pytestmark = pytest.mark.django_db
 TAKEOVER = CLOSING + datetime.timedelta(days=1)
 BEFORE = datetime.date(2024, 1, 1)
+
+
+def _local(*args):
+    return datetime.datetime(*args, tzinfo=LEGAL_TIMEZONE)
 
 
 @pytest.fixture
@@ -117,6 +123,43 @@ def test_scope_ids_for_superuser_province_admin_agency_admin_and_others():
     assert selectors.agency_scope_ids(user=stranger) == frozenset()
 
 
-def test_fold_vietnamese():
-    assert selectors.fold_vietnamese("  Đồng Tháp ") == "dong thap"
-    assert selectors.fold_vietnamese("Hoả") == selectors.fold_vietnamese("Hỏa") == "hoa"
+# --- Closed agencies (R2): one predicate, one check naming the successor
+
+
+def test_in_force_is_judged_on_the_local_date(merger_chain):
+    old, middle, _last = merger_chain
+    # 23:30 on 30/6 in Viet Nam is still the closing day; 00:30 on 1/7 is the successor's.
+    assert selectors.agency_in_force(old, at=_local(2025, 6, 30, 23, 30))
+    assert not selectors.agency_in_force(old, at=_local(2025, 7, 1, 0, 30))
+    assert selectors.agency_in_force(middle, at=_local(2025, 7, 1, 0, 30))
+    with time_machine.travel(_local(2025, 7, 2, 9, 0), tick=False):
+        assert not selectors.agency_in_force(old)
+        assert selectors.agency_in_force(middle)
+
+
+def test_the_refusal_names_the_successor_in_force(merger_chain, vietnamese):
+    old, middle, last = merger_chain
+    old.refresh_from_db()  # the fixture set the successors in the database
+    selectors.agency_require_in_force(agency=old, at=CLOSING)  # in force: nothing raised
+
+    with pytest.raises(selectors.AgencyClosed) as refusal:
+        selectors.agency_require_in_force(agency=old, at=TAKEOVER, field="receiving_agency")
+    assert refusal.value.field == "receiving_agency"
+    assert str(refusal.value) == (
+        f"{old.name} đã chấm dứt hoạt động ngày 30/06/2025: hồ sơ mới chuyển về cơ quan kế thừa "
+        f"{middle.name} (mã H92.2)."
+    )
+    # After the second merger the successor named is the one in force then.
+    with pytest.raises(selectors.AgencyClosed) as refusal:
+        selectors.agency_require_in_force(agency=old, at=datetime.date(2030, 1, 1))
+    assert f"{last.name} (mã H92.9)" in str(refusal.value)
+
+
+def test_the_refusal_without_a_successor_or_before_the_start(vietnamese):
+    closed = AgencyFactory(closed=True)
+    future = AgencyFactory(valid_from=datetime.date(2030, 1, 1))
+
+    with pytest.raises(selectors.AgencyClosed, match="không có cơ quan kế thừa đang hoạt động"):
+        selectors.agency_require_in_force(agency=closed, at=TAKEOVER)
+    with pytest.raises(selectors.AgencyClosed, match="chỉ bắt đầu hoạt động từ ngày 01/01/2030"):
+        selectors.agency_require_in_force(agency=future, at=BEFORE)

@@ -1,13 +1,46 @@
 """The baseline endpoint (the benchmark's floor) and the API's JSON answers to unknown paths."""
 
 import pytest
+import yaml
 
 from tests.agencies.factories import AgencyFactory
+from tests.api.test_schema import COMMITTED, generated_schema
 
 pytestmark = pytest.mark.django_db
 
+BASELINE_PATH = "/api/v1/baseline/{code}/"
 
-def test_baseline_returns_the_desk_contact_from_one_query(client, django_assert_num_queries):
+
+def test_without_the_benchmark_setting_the_baseline_is_not_routed(client, settings, vietnamese):
+    assert settings.DVC_BENCH_BASELINE is False
+    AgencyFactory(with_desk=True, code="000.00.02.H30")
+
+    response = client.get("/api/v1/baseline/000.00.02.H30/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Không tìm thấy.", "code": "not_found"}
+
+
+def test_without_the_benchmark_setting_the_baseline_is_not_in_the_schema(client):
+    served = yaml.safe_load(client.get("/api/v1/schema/").content)
+
+    assert BASELINE_PATH not in served["paths"]
+    assert BASELINE_PATH not in yaml.safe_load(COMMITTED.read_text())["paths"]
+
+
+def test_with_the_benchmark_setting_the_baseline_is_routed_and_in_the_schema(
+    client, bench_baseline
+):
+    AgencyFactory(with_desk=True, code="000.00.02.H30")
+
+    assert client.get("/api/v1/baseline/000.00.02.H30/").status_code == 200
+    assert BASELINE_PATH in yaml.safe_load(client.get("/api/v1/schema/").content)["paths"]
+    assert BASELINE_PATH in yaml.safe_load(generated_schema())["paths"]
+
+
+def test_baseline_returns_the_desk_contact_from_one_query(
+    client, bench_baseline, django_assert_num_queries
+):
     agency = AgencyFactory(with_desk=True, code="000.00.02.H30", name="Sở Tư pháp")
 
     with django_assert_num_queries(1):
@@ -25,7 +58,7 @@ def test_baseline_returns_the_desk_contact_from_one_query(client, django_assert_
     }
 
 
-def test_baseline_of_an_unknown_code_is_a_json_404(client, vietnamese):
+def test_baseline_of_an_unknown_code_is_a_json_404(client, bench_baseline, vietnamese):
     response = client.get("/api/v1/baseline/999.99.99.H30/")
 
     assert response.status_code == 404

@@ -21,7 +21,7 @@ def low_rates(settings):
 
 
 @pytest.fixture
-def agency(db):
+def agency(db, bench_baseline):
     return AgencyFactory(with_desk=True, code="000.00.02.H30")
 
 

@@ -15,8 +15,8 @@ from dichvucong.catalog import demo as catalog_demo
 from dichvucong.catalog.content import FORMAT
 from dichvucong.catalog.exporting import procedures_export_json
 from dichvucong.catalog.models import Procedure, ProcedureVersion, VersionStatus
-from dichvucong.catalog.search import fold
 from dichvucong.core.models import AuditEntry
+from dichvucong.core.text import fold
 
 # domain.md §10.2, by the words its name must contain (folded: no diacritics, i = y).
 SAMPLE_PROCEDURES = [

@@ -101,6 +101,14 @@ def test_money_reads_thousands_groups_and_nothing_else(version, vietnamese, post
         assert formdefs.answers_to_json(form) == {"so_tien": stored}
 
 
+def test_money_without_a_maximum_is_still_bounded(version, vietnamese):
+    version.form = _definition(_field("so_tien", "money"))
+    form = formdefs.form_for_version(version, data={"so_tien": "99999999999999999999"})
+    assert "nhỏ hơn hoặc bằng" in " ".join(_errors(form, "so_tien"))
+    assert formdefs.answers_errors(version, {"so_tien": 10**20})["so_tien"]
+    assert formdefs.answers_errors(version, {"so_tien": formdefs.MONEY_MAX}) == {}
+
+
 def test_a_number_takes_the_decimal_comma(version):
     version.form = _definition(_field("dien_tich", "number"))
     form = formdefs.form_for_version(version, data={"dien_tich": "12,5"})
@@ -184,6 +192,68 @@ def test_address_with_a_commune_directly_under_the_province(version, units):
     # A district alone is not an address.
     refused = formdefs.form_for_version(version, data=_address("93", "930", ""))
     assert not refused.is_valid()
+
+
+# --- Stored answers checked directly (the submit path) ---------------------------------------
+
+
+@pytest.mark.parametrize(("spec", "good", "stored", "bad", "message"), CASES)
+def test_stored_answers_are_checked_by_the_same_fields(
+    version, vietnamese, spec, good, stored, bad, message
+):
+    version.form = _definition(spec)
+    name = spec["name"]
+
+    assert formdefs.answers_errors(version, {name: stored}) == {}
+    assert formdefs.answers_errors(version, {}) == {name: ["Trường này là bắt buộc."]}
+    # What the form refuses when posted, it refuses stored, with the same words.
+    posted = formdefs.form_for_version(version, data={name: bad})
+    if isinstance(stored, str) and bad:
+        assert formdefs.answers_errors(version, {name: bad}) == {name: _errors(posted, name)}
+
+
+@pytest.mark.parametrize(
+    ("stored", "message"),
+    [
+        ({"so_tien": -5}, "lớn hơn hoặc bằng với 0"),
+        ({"dien_tich": "0"}, "lớn hơn hoặc bằng với 1"),
+        ({"giay_to": ["z"]}, "không phải là một trong"),
+        ({"giay_to": "a"}, "danh sách"),
+        ({"co_con": "maybe"}, "không phải là một trong"),
+        ({"ngay_sinh": "2020-02-31"}, "ngày hợp lệ"),
+    ],
+)
+def test_stored_answers_out_of_shape_are_refused(version, vietnamese, stored, message):
+    version.form = _definition(
+        _field("so_tien", "money", required=False),
+        _field("dien_tich", "number", min=1, required=False),
+        _field("giay_to", "multichoice", choices=[["a", "A"]], required=False),
+        _field("co_con", "yesno", required=False),
+        _field("ngay_sinh", "date", required=False),
+    )
+    errors = formdefs.answers_errors(version, stored)
+    assert list(errors) == list(stored)
+    assert message in " ".join(errors[next(iter(stored))]), errors
+
+
+def test_stored_answers_with_true_and_false_for_yes_and_no(version):
+    version.form = _definition(_field("co_con", "yesno"))
+    assert formdefs.answers_errors(version, {"co_con": False}) == {}
+    assert formdefs.answers_errors(version, {"co_con": True}) == {}
+
+
+def test_a_stored_address_is_checked_against_the_units_in_force(version, units, vietnamese):
+    closed = units[-1]
+    version.form = _definition(_field("noi_o", "address"))
+    good = {"noi_o": {"unit": "31471", "street": "Số 1, ấp 2"}}
+
+    assert formdefs.answers_errors(version, good) == {}
+    for address in (
+        {"unit": closed.code, "street": "Số 1"},  # no longer in force
+        {"unit": "99999", "street": "Số 1"},  # no such unit
+        {"unit": "31471", "street": ""},  # no street line
+    ):
+        assert formdefs.answers_errors(version, {"noi_o": address}).get("noi_o"), address
 
 
 # --- Definitions refused ---------------------------------------------------------------------

@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 
 from dichvucong.catalog.models import ProcedureVersion
-from dichvucong.catalog.search import fold
 from dichvucong.catalog.selectors import SearchTerms, procedure_search, search_candidates
 from dichvucong.catalog.trigram import SIMILARITY_THRESHOLD, similarity, trigrams
+from dichvucong.core.text import fold
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="checks PostgreSQL's own tools"

@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from dichvucong.catalog.search import Fold, fold
+from dichvucong.core.text import Fold, fold
 from dichvucong.dossiers.models import Dossier
 
 from .factories import DossierFactory

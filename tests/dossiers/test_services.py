@@ -1,11 +1,14 @@
+import datetime as dt
 import io
 import zipfile
 
 import pytest
+import time_machine
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dichvucong.catalog.models import OnlineLevel
+from dichvucong.core.constants import LEGAL_TIMEZONE
 from dichvucong.core.errors import ServiceError
 from dichvucong.core.models import AuditEntry
 from dichvucong.dossiers.constants import DossierStatus, ResultDelivery
@@ -21,7 +24,7 @@ from dichvucong.dossiers.services import (
     dossier_result_delivery_set,
 )
 from tests.accounts.factories import UserFactory
-from tests.agencies.factories import AgencyFactory
+from tests.agencies.factories import AgencyFactory, close_with_successor
 from tests.catalog.factories import ProcedureVersionFactory
 from tests.dossiers.factories import (
     PDF_BYTES,
@@ -71,6 +74,26 @@ def test_create_draft_refuses_a_desk_that_does_not_receive_the_procedure(vietnam
 
     assert "Bộ phận" in str(caught.value.message) or "không tiếp nhận" in str(caught.value)
     assert not Dossier.objects.exists()
+
+
+def test_create_draft_refuses_a_desk_closed_by_a_merger_naming_its_successor(vietnamese):
+    """R2: after 1/7/2025 a closed Hậu Giang desk takes no new dossier."""
+    version = ProcedureVersionFactory(published=True)
+    desk = version.receiving_agencies.get()
+    successor = close_with_successor(desk, closing=dt.date(2025, 6, 30), code="H92.31")
+    applicant = UserFactory(applicant=True)
+
+    with time_machine.travel(dt.datetime(2025, 6, 30, 16, 0, tzinfo=LEGAL_TIMEZONE), tick=False):
+        assert dossier_create_draft(version=version, receiving_agency=desk, actor=applicant)
+    with (
+        time_machine.travel(dt.datetime(2025, 7, 1, 7, 0, tzinfo=LEGAL_TIMEZONE), tick=False),
+        pytest.raises(ServiceError) as refusal,
+    ):
+        dossier_create_draft(version=version, receiving_agency=desk, actor=applicant)
+
+    assert (refusal.value.code, refusal.value.field) == ("agency_closed", "receiving_agency")
+    assert f"cơ quan kế thừa {successor.name} (mã H92.31)" in str(refusal.value)
+    assert Dossier.objects.count() == 1
 
 
 def test_create_draft_refuses_a_procedure_not_offered_online():
@@ -335,6 +358,21 @@ def test_result_delivery_by_post_needs_an_address(vietnamese):
     dossier.refresh_from_db()
     assert dossier.result_delivery == ResultDelivery.POST
     assert dossier.delivery_address.startswith("Số 5")
+
+
+def test_a_delivery_address_too_long_is_refused_not_cut(vietnamese):
+    dossier = DossierFactory()
+    with pytest.raises(ServiceError) as caught:
+        dossier_result_delivery_set(
+            dossier=dossier,
+            actor=dossier.owner_account,
+            delivery=ResultDelivery.POST,
+            address="x" * 301,
+        )
+    assert (caught.value.code, caught.value.field) == ("too_long", "address")
+    assert "tối đa 300 ký tự, có 301" in str(caught.value)
+    dossier.refresh_from_db()
+    assert dossier.delivery_address == ""
 
 
 def test_result_online_only_for_full_online_procedures():

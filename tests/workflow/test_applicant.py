@@ -1,8 +1,12 @@
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dichvucong.catalog.formdefs import answers_to_json, form_for_version
+from dichvucong.core.constants import LEGAL_TIMEZONE
 from dichvucong.core.errors import ServiceError
 from dichvucong.core.models import AuditEntry
 from dichvucong.dossiers.constants import DossierStatus
@@ -16,6 +20,7 @@ from dichvucong.dossiers.services import (
 from dichvucong.workflow.applicant import dossier_problems, dossier_resubmit, dossier_submit
 from dichvucong.workflow.engine import ActorNotAllowed
 from tests.accounts.factories import UserFactory
+from tests.agencies.factories import close_with_successor
 from tests.catalog.factories import ProcedureVersionFactory
 from tests.dossiers.factories import PDF_BYTES, AttachmentFactory, DossierFactory
 
@@ -98,6 +103,30 @@ def test_submit_refuses_an_invalid_form():
 
     with pytest.raises(ServiceError):
         dossier_submit(dossier=dossier, actor=applicant)
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.DRAFT
+
+
+def test_a_draft_begun_before_its_desk_closed_cannot_be_submitted_there(vietnamese):
+    version = ProcedureVersionFactory(published=True)
+    applicant = UserFactory(applicant=True)
+    desk = version.receiving_agencies.get()
+    at = dt.datetime(2025, 6, 30, 10, 0, tzinfo=LEGAL_TIMEZONE)
+    with time_machine.travel(at, tick=False):
+        dossier = dossier_create_draft(version=version, receiving_agency=desk, actor=applicant)
+        dossier = fill_form(dossier, applicant)
+        for component in version.components.filter(mandatory=True):
+            attachment_add(dossier=dossier, component=component, upload=pdf(), actor=applicant)
+    successor = close_with_successor(desk, closing=dt.date(2025, 6, 30), code="H92.32")
+
+    with (
+        time_machine.travel(at + dt.timedelta(days=1), tick=False),
+        pytest.raises(ServiceError) as refusal,
+    ):
+        dossier_submit(dossier=dossier, actor=applicant)
+
+    assert refusal.value.code == "agency_closed"
+    assert successor.name in str(refusal.value)
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.DRAFT
 

@@ -4,6 +4,7 @@ paper or postal dossier in one transaction."""
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dichvucong.core.constants import LEGAL_TIMEZONE
@@ -19,7 +20,7 @@ from dichvucong.workflow.intake import (
     dossier_request_supplement,
 )
 from tests.accounts.factories import MembershipFactory
-from tests.agencies.factories import AgencyFactory
+from tests.agencies.factories import AgencyFactory, close_with_successor
 from tests.catalog.factories import ComponentFactory, ProcedureVersionFactory, TimeOptionFactory
 from tests.dossiers.factories import PDF_BYTES, DossierFactory
 
@@ -58,6 +59,45 @@ def _snapshot(dossier):
 
 
 # --- receive
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("closing", ["desk", "processing"])
+def test_no_receipt_by_or_for_an_agency_closed_by_a_merger(desk, closing, vietnamese):
+    agency, processing, version, _officer = desk
+    closed = agency if closing == "desk" else processing
+    successor = close_with_successor(closed, closing=dt.date(2026, 3, 2), code="T99.900")
+    dossier = DossierFactory(version=version, receiving_agency=agency, submitted=True)
+    before = _snapshot(dossier)
+
+    with time_machine.travel(local(2026, 2, 2, 9, 0), tick=False) as clock:
+        officer = MembershipFactory(one_stop_officer=True, agency=agency).user
+        clock.move_to(local(2026, 3, 3, 9, 0))
+        with pytest.raises(ServiceError) as refusal:
+            dossier_receive(
+                dossier=dossier, actor=officer, time_option=version.time_options.first()
+            )
+
+    assert refusal.value.code == "agency_closed"
+    assert f"{closed.name} đã chấm dứt hoạt động ngày 02/03/2026" in str(refusal.value)
+    assert f"{successor.name} (mã T99.900)" in str(refusal.value)
+    assert _snapshot(dossier) == before
+
+
+@pytest.mark.django_db
+def test_a_receipt_on_the_closing_day_still_goes_through(desk):
+    agency, _processing, version, _officer = desk
+    close_with_successor(agency, closing=dt.date(2026, 3, 3), code="T99.901")
+    dossier = DossierFactory(version=version, receiving_agency=agency, submitted=True)
+
+    with time_machine.travel(local(2026, 2, 2, 9, 0), tick=False) as clock:
+        officer = MembershipFactory(one_stop_officer=True, agency=agency).user
+        clock.move_to(local(2026, 3, 3, 16, 0))
+        dossier = dossier_receive(
+            dossier=dossier, actor=officer, time_option=version.time_options.first()
+        )
+
+    assert dossier.status == DossierStatus.RECEIVED
 
 
 @pytest.mark.django_db
@@ -334,12 +374,30 @@ def test_a_failure_at_receipt_leaves_nothing(desk):
         ({"owner": {"name": " "}}, "required"),
         ({"files": {}}, "missing_component"),
         ({"result_delivery": ResultDelivery.POST}, "required"),
+        # Too long: refused with the limit, never cut.
+        ({"summary": "x" * 501}, "too_long"),
+        ({"owner": {"name": "A" * 201}}, "too_long"),
+        ({"submitter": {"name": "B", "address": "x" * 301}}, "too_long"),
+        (
+            {"result_delivery": ResultDelivery.POST, "delivery_address": "x" * 301},
+            "too_long",
+        ),
     ],
 )
 def test_paper_dossier_refusals(desk, override, code):
     with pytest.raises(ServiceError) as refusal:
         _file(desk, **override)
     assert refusal.value.code == code
+    assert _nothing_written()
+
+
+@pytest.mark.django_db
+def test_no_paper_dossier_at_a_desk_closed_by_a_merger(desk, vietnamese):
+    successor = close_with_successor(desk[0], closing=dt.date(2026, 3, 2), code="T99.902")
+    with pytest.raises(ServiceError) as refusal:
+        _file(desk)  # at 3/3/2026 09:00
+    assert (refusal.value.code, refusal.value.field) == ("agency_closed", "receiving_agency")
+    assert successor.name in str(refusal.value)
     assert _nothing_written()
 
 

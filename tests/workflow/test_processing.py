@@ -4,6 +4,7 @@ withdrawal and stop, the apology with a new date, and the on-time verdict stored
 import datetime as dt
 
 import pytest
+import time_machine
 
 from dichvucong.core.errors import ServiceError
 from dichvucong.core.models import AuditEntry
@@ -23,7 +24,7 @@ from dichvucong.workflow.applicant import dossier_resubmit
 from dichvucong.workflow.engine import ActorNotAllowed, TransitionNotAllowed
 from dichvucong.workflow.steps import open_step
 from tests.accounts.factories import MembershipFactory, UserFactory
-from tests.agencies.factories import AgencyFactory
+from tests.agencies.factories import AgencyFactory, close_with_successor
 from tests.dossiers.factories import AttachmentFactory
 from tests.workflow.world import local, pdf, world
 
@@ -334,6 +335,28 @@ def test_a_supplement_request_asks_for_this_procedures_components_only(w):
     assert _state(dossier) == before
 
 
+def test_no_forwarding_to_an_agency_closed_by_a_merger(db, vietnamese):
+    with time_machine.travel(local(2026, 3, 2, 7, 0), tick=False) as clock:
+        w = world(inter_agency=True)  # desk → specialist → partner agency → leader → desk
+        successor = close_with_successor(w.partner, closing=dt.date(2026, 3, 4), code="T99.903")
+        dossier = _to_specialist(w, w.dossier())  # Mon 2/3/2026, the partner still in force
+        before = _state(dossier)
+
+        clock.move_to(local(2026, 3, 5, 9, 0))
+        with pytest.raises(ServiceError) as refusal:
+            p.step_forward(step=open_step(dossier), actor=w.specialist, note="Đề nghị xác nhận")
+
+        assert refusal.value.code == "agency_closed"
+        assert f"{w.partner.name} đã chấm dứt hoạt động ngày 04/03/2026" in str(refusal.value)
+        assert f"cơ quan kế thừa {successor.name} (mã T99.903)" in str(refusal.value)
+        assert _state(dossier) == before
+
+        # The day it closes, the same hand-off still goes through.
+        clock.move_to(local(2026, 3, 4, 16, 0))
+        dossier = p.step_forward(step=open_step(dossier), actor=w.specialist)
+        assert open_step(dossier).agency == w.partner
+
+
 # --- Results, approval, return ------------------------------------------------------------
 
 
@@ -354,6 +377,27 @@ def test_a_grant_needs_its_documents_and_a_refusal_its_reasons(w):
             files=[p.ResultUpload("Giấy", _not_a_pdf())],
         )
     assert _state(dossier) == before
+
+
+@pytest.mark.parametrize(
+    ("upload", "words"),
+    [
+        (lambda: p.ResultUpload("G" * 301, pdf()), "“Giấy tờ” quá dài: tối đa 300 ký tự, có 301"),
+        (lambda: p.ResultUpload("Giấy", pdf(), "1" * 61), "tối đa 60 ký tự, có 61"),
+    ],
+)
+def test_a_result_title_or_number_too_long_is_refused_not_cut(w, vietnamese, upload, words):
+    dossier = _to_specialist(w, w.dossier())
+    before = _state(dossier)
+
+    with pytest.raises(ServiceError) as refusal:
+        p.result_propose(
+            step=open_step(dossier), actor=w.specialist, kind="grant", summary="", files=[upload()]
+        )
+
+    assert refusal.value.code == "too_long"
+    assert words in str(refusal.value)
+    assert _state(dossier) == before and not ResultFile.objects.exists()
 
 
 def _not_a_pdf():
@@ -408,6 +452,13 @@ def test_the_desk_returns_by_the_chosen_channel(db, delivery, kwargs, missing):
     with pytest.raises(ActorNotAllowed):
         p.result_return(dossier=dossier, actor=w.specialist, **kwargs)
     assert _state(dossier) == before
+
+    if delivery == ResultDelivery.DESK:
+        # Refused with the limit, not cut to it.
+        with pytest.raises(ServiceError) as refusal:
+            p.result_return(dossier=dossier, actor=w.desk_officer, recipient="A" * 201)
+        assert refusal.value.code == "too_long" and refusal.value.field == "recipient"
+        assert _state(dossier) == before
 
     dossier = p.result_return(dossier=dossier, actor=w.desk_officer, **kwargs)
 

@@ -17,8 +17,7 @@ from difflib import SequenceMatcher
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils.translation import gettext as _
 
-# The one fold of the layers accounts may import (catalog.search.fold sits above accounts).
-from dichvucong.agencies.selectors import fold_vietnamese
+from dichvucong.core.text import fold
 
 USER_ATTRIBUTES = ("full_name", "email", "id_number", "tax_code", "phone")
 MAX_SIMILARITY = 0.7
@@ -29,7 +28,7 @@ _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 def _compact(text: str) -> str:
-    return _NOT_ALNUM.sub("", fold_vietnamese(text or ""))
+    return _NOT_ALNUM.sub("", fold(text or ""))
 
 
 def _forms_of(name: str, value: str) -> list[str]:

@@ -204,11 +204,11 @@ def working_hours_between_for(
 
 
 def warn_at_for(*, agency: Agency | None = None, due_at: datetime) -> datetime:
-    """One working day (the calendar's day length) before `due_at` under `agency`'s calendar:
+    """One working day (8 working hours, worktime.WORKING_DAY) before `due_at` under `agency`'s calendar:
     from then on the step or dossier is "due soon" and a late dossier's apology is prompted."""
     year = _local_year(due_at)
     cal = calendar_for(agency=agency, years=range(year - 1, year + 1))
-    return worktime.subtract_working_time(cal, due_at, cal.hours_per_day)
+    return worktime.subtract_working_time(cal, due_at, worktime.WORKING_DAY)
 
 
 def add_working_time_for(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
-import unicodedata
 from typing import Any
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dichvucong.core.errors import ServiceError
+from dichvucong.core.text import collation_key, fold
 
 from .models import AdministrativeUnit, Agency, Level
 
@@ -16,18 +19,6 @@ _level_rank = Case(
     *(When(level=level, then=Value(rank)) for rank, level in enumerate(LEVEL_ORDER)),
     output_field=IntegerField(),
 )
-
-
-def fold_vietnamese(text: str) -> str:
-    """Lower case without diacritics, so that "Hỏa Lựu", "hoa luu" and "HOA LUU" compare equal."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
-
-
-def _collation_key(text: str) -> tuple[str, str]:
-    # Letters first, then the accented form breaks ties: Vietnamese readers expect "Sở Y tế"
-    # after "Sở Tư pháp", which a byte-wise database order does not give for accented capitals.
-    return fold_vietnamese(text), text
 
 
 # --- Agencies
@@ -66,14 +57,13 @@ def agency_list_directory(
         "desk_opening_hours",
     )
     rows = list(agencies.annotate(level_rank=_level_rank))
-    if query and (needle := fold_vietnamese(query)):
+    if query and (needle := fold(query)):
         rows = [
             agency
             for agency in rows
-            if needle in fold_vietnamese(f"{agency.name} {agency.short_name}")
-            or needle in agency.code.casefold()
+            if needle in fold(f"{agency.name} {agency.short_name} {agency.code}")
         ]
-    rows.sort(key=lambda agency: (agency.level_rank, _collation_key(agency.name)))
+    rows.sort(key=lambda agency: (agency.level_rank, collation_key(agency.name)))
     return rows
 
 
@@ -87,6 +77,61 @@ def agency_resolve_current(*, code: str, at: datetime.date | None = None) -> Age
     at = at or timezone.localdate()
     agency = Agency.objects.select_related("successor").filter(code=code).first()
     return _follow_successors(agency, at)
+
+
+def agency_in_force(agency: Agency, *, at: datetime.datetime | datetime.date | None = None) -> bool:
+    """Whether `agency` exists on `at` (a moment, taken on its local date; now by default)."""
+    return agency.is_active_on(_local_date(at))
+
+
+class AgencyClosed(ServiceError):
+    default_code = "agency_closed"
+
+
+def agency_require_in_force(
+    *,
+    agency: Agency,
+    at: datetime.datetime | datetime.date | None = None,
+    field: str | None = None,
+) -> None:
+    """The one check that no new dossier is drafted at, received by or handed to an agency
+    outside its validity (domain.md R2: after a merger, new dossiers use the successor's code).
+
+    Raises AgencyClosed naming the successor in force, if there is one, so the officer or
+    applicant knows where the dossier goes instead."""
+    day = _local_date(at)
+    if agency.is_active_on(day):
+        return
+    successor = _follow_successors(agency.successor, day) if agency.successor_id else None
+    if day < agency.valid_from:
+        message = _("%(agency)s only starts work on %(date)s.") % {
+            "agency": agency.name,
+            "date": agency.valid_from.strftime("%d/%m/%Y"),
+        }
+    elif successor is not None:
+        message = _(
+            "%(agency)s closed on %(date)s: new dossiers go to its successor, %(successor)s "
+            "(code %(code)s)."
+        ) % {
+            "agency": agency.name,
+            "date": agency.valid_to.strftime("%d/%m/%Y"),
+            "successor": successor.name,
+            "code": successor.code,
+        }
+    else:
+        message = _("%(agency)s closed on %(date)s and has no successor in force.") % {
+            "agency": agency.name,
+            "date": agency.valid_to.strftime("%d/%m/%Y"),
+        }
+    raise AgencyClosed(message, field=field)
+
+
+def _local_date(at: datetime.datetime | datetime.date | None) -> datetime.date:
+    if at is None:
+        return timezone.localdate()
+    if isinstance(at, datetime.datetime):
+        return timezone.localdate(at)
+    return at
 
 
 def agency_scope_ids(*, user: Any) -> frozenset[int] | None:

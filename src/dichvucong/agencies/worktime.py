@@ -27,6 +27,9 @@ DEFAULT_SESSIONS: tuple[tuple[time, time], ...] = (
 )
 DEFAULT_WEEKEND: frozenset[int] = frozenset({5, 6})  # date.weekday(): 5 = Saturday, 6 = Sunday
 WORKING_DAY_HOURS = 8  # 1 "ngày làm việc" = 8 working hours (domain.md §2.3)
+# The one length of a working day, whatever a calendar's sessions add up to: due times, the
+# warning one working day before, and the catalogue's process budgets all count with it.
+WORKING_DAY = timedelta(hours=WORKING_DAY_HOURS)
 SAME_DAY_CUTOFF = time(15, 0)  # same-day requests received after 15:00 are due the next day (§3)
 # A calendar with no working day in this many consecutive days is misconfigured (every weekday
 # a weekend, or a year of days off): refuse rather than search forever.
@@ -85,15 +88,6 @@ class Calendar:
     def closing_time(self) -> time:
         """End of the last session of the day (17:00 by default)."""
         return self.sessions[-1][1]
-
-    @property
-    def hours_per_day(self) -> timedelta:
-        return sum((_span(start, end) for start, end in self.sessions), timedelta())
-
-
-def _span(start: time, end: time) -> timedelta:
-    day = date(2000, 1, 1)
-    return datetime.combine(day, end) - datetime.combine(day, start)
 
 
 def _at(cal: Calendar, day: date, clock: time) -> datetime:
@@ -294,7 +288,7 @@ def due_at(
     if parsed_unit is DurationUnit.HOURS:
         return add_working_time(cal, start, timedelta(hours=duration))
     if parsed_unit is DurationUnit.WORKING_DAYS:
-        return add_working_time(cal, start, timedelta(hours=WORKING_DAY_HOURS * duration))
+        return add_working_time(cal, start, WORKING_DAY * duration)
     if parsed_unit is DurationUnit.DAYS:
         target = start.date() + timedelta(days=duration)
     else:

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from dichvucong.accounts.permissions import can
 from dichvucong.core.admin import AuditedModelAdmin
 from dichvucong.core.errors import ServiceError
+from dichvucong.core.text import fold
 
 from . import formdefs, services
 from .backoffice import procedures_announced_unpublished
@@ -51,7 +52,6 @@ from .models import (
     TimeOption,
     VersionStatus,
 )
-from .search import fold
 
 
 def _scope(request) -> frozenset[int] | None:

@@ -39,6 +39,7 @@ from dichvucong.accounts.models import (
     validate_tax_code,
 )
 from dichvucong.agencies.models import AdministrativeUnit, Level
+from dichvucong.core.money import vnd
 
 from .models import Component, ProcedureVersion
 
@@ -435,6 +436,10 @@ class MoneyField(forms.IntegerField):
         return super().to_python(value)
 
 
+# A sum without a stated maximum is still bounded: 15 digits (under a million billion đồng)
+# stay exact as a JSON number anywhere the answers go, and refuse a mistyped run of digits.
+MONEY_MAX = 999_999_999_999_999
+
 _THOUSANDS = re.compile(r"\A[0-9]{1,3}([.\s][0-9]{3})+\Z")
 
 
@@ -556,7 +561,7 @@ def _build_field(spec: dict[str, Any]) -> forms.Field:
     if kind == "money":
         return MoneyField(
             min_value=spec.get("min", 0),
-            max_value=spec.get("max"),
+            max_value=spec.get("max", MONEY_MAX),
             widget=forms.TextInput(attrs={"inputmode": "numeric"}),
             **common,
         )
@@ -695,6 +700,29 @@ def answers_to_json(form: ApplicationForm) -> dict[str, Any]:
     return {name: _json_value(value) for name, value in form.cleaned_data.items()}
 
 
+def _stored_as_input(field: forms.Field, value: Any) -> Any:
+    # A stored answer in the shape the field's clean() takes: an address as its parts, a
+    # yes/no as the radio button's value; JSON text, numbers, ISO dates and lists as they are.
+    if isinstance(field, forms.MultiValueField):
+        return field.widget.decompress(value)
+    return field.prepare_value(value) if isinstance(field, YesNoField) else value
+
+
+def answers_errors(version: ProcedureVersion, answers: dict[str, Any]) -> dict[str, list[str]]:
+    """The stored (JSON) answers checked field by field, by the very fields of the form:
+    {field name: messages}, empty when the answers are complete and valid."""
+    errors: dict[str, list[str]] = {}
+    for _section, spec in _fields(definition_for(version)):
+        if spec.get("type") == "file":
+            continue
+        field = _build_field(spec)
+        try:
+            field.clean(_stored_as_input(field, (answers or {}).get(spec["name"])))
+        except ValidationError as error:
+            errors[spec["name"]] = error.messages
+    return errors
+
+
 def _display(spec: dict[str, Any], value: Any) -> str:
     kind = spec.get("type")
     if value in (None, "", []):
@@ -705,7 +733,7 @@ def _display(spec: dict[str, Any], value: Any) -> str:
         except (TypeError, ValueError):
             return str(value)
     if kind == "money":
-        return f"{int(value):,}".replace(",", ".") + " đồng"
+        return vnd(int(value))
     if kind == "yesno":
         return _("Yes") if value else _("No")
     if kind in _CHOICE_TYPES:

@@ -7,7 +7,7 @@ under (PROTECT), so catalogue edits never rewrite history. At most one version o
 published and at most one is a draft at any time.
 
 `search_name` and `search_text` are the version's name and searchable text folded by
-`catalog.search.fold` (lower case, no diacritics, đ → d, y → i); the services keep them in step.
+`core.text.fold` (lower case, no diacritics, đ → d, y → i); the services keep them in step.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Reads of the public procedure catalogue: search, facets, a procedure's published version.
 
 The search (docs/decisions/0004-catalogue-search.md) folds the query in Python with
-`catalog.search.fold`, as the stored `search_name` / `search_text` were folded, and runs one
+`core.text.fold`, as the stored `search_name` / `search_text` were folded, and runs one
 query that is the same ORM expression on PostgreSQL and SQLite , whose ranked ids are cached per catalogue generation:
 
     candidates: search_text contains every token  OR  search_name % query (trigram similarity)
@@ -38,13 +38,14 @@ from django.db.models import (
 )
 
 from dichvucong.agencies.models import Agency, Level
+from dichvucong.core.text import fold
 
 from .cache import catalogue_generation
 from .models import Component, Field, ProcedureVersion, Sector, VersionStatus
-from .search import fold
 from .trigram import TrigramSimilar
 
-# A query longer than this is cut: nobody types more, and every token costs a LIKE.
+# The longest query: the page's form and the API refuse a longer one with a message (every
+# token costs a LIKE); the cut below only guards a direct caller.
 MAX_QUERY_LENGTH = 200
 MAX_TOKENS = 8
 # A one-letter token is a substring of nearly every name: it would match everything and no

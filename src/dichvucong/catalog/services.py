@@ -31,10 +31,11 @@ from django.utils.translation import gettext_lazy as _
 
 from dichvucong.accounts.permissions import can
 from dichvucong.agencies.models import Agency
-from dichvucong.agencies.worktime import DurationUnit
+from dichvucong.agencies.worktime import WORKING_DAY_HOURS, DurationUnit
 from dichvucong.core.audit import audit_change, audited_create, audited_update, snapshot
 from dichvucong.core.constants import PROVINCE_SCOPE
 from dichvucong.core.errors import ServiceError
+from dichvucong.core.text import fold
 
 from .cache import catalogue_changed
 from .content import content_hash as compute_content_hash
@@ -53,7 +54,6 @@ from .models import (
     TimeOption,
     VersionStatus,
 )
-from .search import fold
 
 
 class ActionNotAllowed(ServiceError, PermissionDenied):
@@ -515,10 +515,9 @@ def version_missing_parts(version: ProcedureVersion) -> list[str]:
     return missing
 
 
-# Process budgets (issue 5): a working day is 8 working hours (agencies.worktime.DurationUnit);
+# Process budgets (issue 5): a working day is agencies.worktime.WORKING_DAY_HOURS;
 # for the warning on calendar-time procedures a month counts as 30 days, and a working day or
 # 8 working hours as at least one calendar day.
-_HOURS_PER_WORKING_DAY = 8
 _DAYS_PER_MONTH = 30
 _WORKING_UNITS = frozenset({DurationUnit.HOURS.value, DurationUnit.WORKING_DAYS.value})
 
@@ -542,9 +541,9 @@ def version_process_problems(version: ProcedureVersion) -> tuple[list[str], list
         return [], []
     if option.unit in _WORKING_UNITS:
         if option.same_day:
-            limit = _HOURS_PER_WORKING_DAY
+            limit = WORKING_DAY_HOURS
         elif option.unit == DurationUnit.WORKING_DAYS.value:
-            limit = option.duration * _HOURS_PER_WORKING_DAY
+            limit = option.duration * WORKING_DAY_HOURS
         else:
             limit = option.duration
         if any(step.unit not in _WORKING_UNITS for step in steps):
@@ -555,7 +554,7 @@ def version_process_problems(version: ProcedureVersion) -> tuple[list[str], list
                 )
             ], []
         total = sum(
-            step.duration * (_HOURS_PER_WORKING_DAY if step.unit != DurationUnit.HOURS else 1)
+            step.duration * (WORKING_DAY_HOURS if step.unit != DurationUnit.HOURS else 1)
             for step in steps
         )
         if total > limit:
@@ -573,7 +572,7 @@ def version_process_problems(version: ProcedureVersion) -> tuple[list[str], list
         if step.unit == DurationUnit.MONTHS:
             total += step.duration * _DAYS_PER_MONTH
         elif step.unit == DurationUnit.HOURS:
-            total += step.duration / _HOURS_PER_WORKING_DAY
+            total += step.duration / WORKING_DAY_HOURS
         else:
             total += step.duration
     if total > limit:

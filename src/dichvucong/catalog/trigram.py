@@ -24,8 +24,6 @@ from functools import lru_cache
 
 from django.db.models import Lookup
 
-from .search import fold
-
 # pg_trgm's default `pg_trgm.similarity_threshold`; PostgreSQL connections set it explicitly
 # (connection_setup) so that a server configured otherwise ranks and filters the same way.
 SIMILARITY_THRESHOLD = 0.3
@@ -87,7 +85,6 @@ def connection_setup(sender, connection, **kwargs) -> None:
     """connection_created receiver: give each new connection what the search needs."""
     if connection.vendor == "sqlite":
         connection.connection.create_function("similarity", 2, similarity, deterministic=True)
-        connection.connection.create_function("dvc_fold", 1, fold, deterministic=True)
     elif connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # A custom variable: accepted even before pg_trgm is loaded in the session.

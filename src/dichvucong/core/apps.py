@@ -8,7 +8,13 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core: audit and rule sets")
 
-    def ready(self):
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from .text import connection_setup
+
+        # SQLite gets `dvc_fold`, the SQL twin of core.text.fold (Fold in queries).
+        connection_created.connect(connection_setup, dispatch_uid="core.text_setup")
         post_migrate.connect(_grant_app_role, sender=self, dispatch_uid="core_grant_app_role")
 
 

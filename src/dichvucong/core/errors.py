@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 
 class ServiceError(Exception):
@@ -44,3 +46,29 @@ class NoRuleSetInForce(ServiceError):
     """No legal framework (rule set) covers the date: a configuration gap to fix in the admin."""
 
     default_code = "no_rule_set_in_force"
+
+
+class TooLong(ServiceError):
+    """A text longer than its column: refused with the limit, never cut."""
+
+    default_code = "too_long"
+
+
+def text_within_limit(value: str, *, model: type, field: str, input_name: str | None = None) -> str:
+    """`value` unchanged when it fits `model.field` (its max_length and its verbose name are
+    the one source of the limit and of the words), else TooLong naming both lengths.
+
+    A service checks its inputs with this instead of cutting them (`value[:300]` would lose
+    what the user wrote without a word)."""
+    column = model._meta.get_field(field)
+    if column.max_length is not None and len(value) > column.max_length:
+        raise TooLong(
+            gettext("“%(label)s” is too long: at most %(limit)s characters, this has %(length)s.")
+            % {
+                "label": capfirst(column.verbose_name),
+                "limit": column.max_length,
+                "length": len(value),
+            },
+            field=input_name or field,
+        )
+    return value

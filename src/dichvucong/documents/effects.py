@@ -4,17 +4,18 @@ apology (04) and, in the 2025 set only, the stop notice (05)."""
 from __future__ import annotations
 
 from dichvucong.workflow.effects import on_transition
+from dichvucong.workflow.transitions import TransitionName
 
 from .models import DocumentKind
 from .services import stop_notice_applies
 from .tasks import render_document
 
 KIND_OF_TRANSITION = {
-    "receive": DocumentKind.RECEIPT,
-    "request_supplement": DocumentKind.SUPPLEMENT_REQUEST,
-    "refuse": DocumentKind.REFUSAL,
+    TransitionName.RECEIVE: DocumentKind.RECEIPT,
+    TransitionName.REQUEST_SUPPLEMENT: DocumentKind.SUPPLEMENT_REQUEST,
+    TransitionName.REFUSE: DocumentKind.REFUSAL,
     # The service renders the form of the dossier's latest apology.
-    "apologise": DocumentKind.APOLOGY,
+    TransitionName.APOLOGISE: DocumentKind.APOLOGY,
 }
 
 
@@ -24,7 +25,7 @@ def enqueue_form(dossier_id: int, transition: str) -> None:
     render_document.delay(dossier_id, KIND_OF_TRANSITION[transition].value)
 
 
-@on_transition("stop")
+@on_transition(TransitionName.STOP)
 def enqueue_stop_notice(dossier_id: int, transition: str) -> None:
     # The 2018 set has no stop notice: a dossier under it is stopped without a form.
     if stop_notice_applies(dossier_id=dossier_id):

@@ -17,8 +17,9 @@ from django.utils import translation
 
 from dichvucong.agencies.models import Agency
 from dichvucong.catalog.models import Component, Fee
-from dichvucong.catalog.templatetags.catalog_tags import time_text, vnd
+from dichvucong.catalog.templatetags.catalog_tags import time_text
 from dichvucong.core.models import OfficialForm, RuleSet
+from dichvucong.core.money import vnd
 from dichvucong.dossiers.constants import ResultDelivery
 from dichvucong.dossiers.models import Apology, Dossier, DossierHistory, SupplementRequest
 

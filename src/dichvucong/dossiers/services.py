@@ -25,10 +25,11 @@ from django.utils.translation import gettext_lazy as _
 
 from dichvucong.accounts.permissions import can
 from dichvucong.agencies.models import Agency
+from dichvucong.agencies.selectors import agency_require_in_force
 from dichvucong.catalog import formdefs
 from dichvucong.catalog.models import Component, OnlineLevel, ProcedureVersion, VersionStatus
 from dichvucong.core.audit import audit_change, snapshot
-from dichvucong.core.errors import ServiceError
+from dichvucong.core.errors import ServiceError, text_within_limit
 from dichvucong.core.filenames import clean_file_name
 
 from .constants import DossierStatus, ResultDelivery
@@ -112,6 +113,7 @@ def dossier_create_draft(
             field="receiving_agency",
             code="wrong_desk",
         )
+    agency_require_in_force(agency=receiving_agency, field="receiving_agency")
     party = {
         "name": actor.full_name,
         "id_number": actor.id_number,
@@ -190,7 +192,9 @@ def dossier_result_delivery_set(
 ) -> Dossier:
     """How the applicant receives the result: at the desk, by post (an address), or online."""
     _check_applicant(dossier, actor)
-    address = address.strip()
+    address = text_within_limit(
+        address.strip(), model=Dossier, field="delivery_address", input_name="address"
+    )
     if delivery not in ResultDelivery.values:
         raise ServiceError(_("Choose how to receive the result."), field="delivery")
     if delivery == ResultDelivery.POST and not address:
@@ -333,12 +337,14 @@ def result_file_store(
 ) -> ResultFile:
     """Store a result document of a dossier (the e-result). Called by the workflow's result
     verbs under the dossier's lock, after they checked the officer's right."""
+    text_within_limit(title, model=ResultFile, field="title")
+    text_within_limit(result_code, model=ResultFile, field="result_code")
     checked = upload_check(upload)
     stored_name = f"{uuid.uuid4().hex}.{checked.extension}"
     result = ResultFile(
         dossier=dossier,
-        title=title[:300],
-        result_code=result_code[:60],
+        title=title,
+        result_code=result_code,
         stored_name=stored_name,
         original_name=display_name(upload.name or "", extension=checked.extension),
         content_type=checked.content_type,

@@ -9,7 +9,7 @@ from functools import partial
 from celery.exceptions import Retry
 from django.db import transaction
 
-from dichvucong.workflow.effects import on_transition
+from dichvucong.workflow.effects import effect_key, on_transition
 
 from .constants import APPLICANT_EVENTS, OFFICER_EVENTS, DeliveryStatus
 from .services import delivery_create_for_transition
@@ -46,12 +46,13 @@ def _notify(dossier_id: int, event: str) -> None:
             transaction.on_commit(partial(_enqueue, delivery.pk))
 
 
-@on_transition(*sorted(APPLICANT_EVENTS))
+# effect_key raises at import for an Event that is no transition or deadline mark (a typo).
+@on_transition(*(effect_key(event) for event in sorted(APPLICANT_EVENTS)))
 def notify_applicant(dossier_id: int, transition: str) -> None:
     _notify(dossier_id, transition)
 
 
-@on_transition(*sorted(OFFICER_EVENTS))
+@on_transition(*(effect_key(event) for event in sorted(OFFICER_EVENTS)))
 def notify_officers(dossier_id: int, event: str) -> None:
     """The deadline marks (workflow.deadlines): the step's holders and the leaders."""
     _notify(dossier_id, event)

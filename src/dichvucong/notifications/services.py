@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from dichvucong.accounts.models import Membership
+from dichvucong.core.money import amount_text
 from dichvucong.documents.formatting import lookup_url, moment_words, public_url
 from dichvucong.documents.models import DocumentKind
 from dichvucong.documents.selectors import document_current
@@ -234,7 +235,7 @@ def _context(dossier: Dossier, event: str) -> dict:
             list(request.components.order_by("position", "id")) if request else []
         )
     if event in (Event.FEE_REQUIRED, Event.APPROVED_PENDING_FEE):
-        context["amount"] = f"{dossier.fee_due_amount or 0:,}".replace(",", ".")
+        context["amount"] = amount_text(dossier.fee_due_amount or 0)
     if event in (Event.RESOLVED, Event.PAID_AND_RESOLVED, Event.RETURNED, Event.RETURNED_ONLINE):
         context["delivery"] = dossier.result_delivery
         context["refused"] = dossier.result_kind == "refusal"

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.forms import MultiWidget
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dichvucong.agencies.selectors import agency_require_in_force
 from dichvucong.catalog import formdefs
 from dichvucong.core.errors import ServiceError
 from dichvucong.dossiers.models import Dossier, SupplementRequest
@@ -25,24 +24,6 @@ class DossierIncomplete(ServiceError):
     default_code = "incomplete"
 
 
-def answers_as_data(form, answers: dict[str, Any]) -> dict[str, Any]:
-    """Stored (JSON) answers as the form data that would have produced them."""
-    data: dict[str, Any] = {}
-    for name, field in form.fields.items():
-        value = answers.get(name)
-        key = form.add_prefix(name)
-        if isinstance(field.widget, MultiWidget):
-            for index, part in enumerate(field.widget.decompress(value)):
-                data[f"{key}_{index}"] = part or ""
-        elif isinstance(field, forms.BooleanField):
-            if value:
-                data[key] = "on"
-        elif value is not None:
-            # e.g. a yes/no answer stored as true/false posts as "yes"/"no".
-            data[key] = field.prepare_value(value)
-    return data
-
-
 def dossier_problems(dossier: Dossier) -> list[str]:
     """What stops the dossier from being submitted, in the applicant's words (empty: complete)."""
     problems: list[str] = []
@@ -50,11 +31,8 @@ def dossier_problems(dossier: Dossier) -> list[str]:
     current = list(dossier.attachments.filter(replaced_at__isnull=True))
     has_template = any(a.component_id is None for a in current)
     template_instead = has_template and formdefs.allows_template_upload(version)
-    if not template_instead:
-        unbound = formdefs.form_for_version(version)
-        form = formdefs.form_for_version(version, data=answers_as_data(unbound, dossier.answers))
-        if not form.is_valid():
-            problems.append(str(_("The application form has errors: correct them and save it.")))
+    if not template_instead and formdefs.answers_errors(version, dossier.answers):
+        problems.append(str(_("The application form has errors: correct them and save it.")))
     with_file = {a.component_id for a in current}
     for component, label, required in formdefs.file_slots(version):
         if required and component.pk not in with_file:
@@ -71,6 +49,8 @@ def dossier_submit(*, dossier: Dossier, actor: Any) -> Dossier:
     now = timezone.now()
 
     def prepare(locked: Dossier) -> dict[str, Any]:
+        # A draft begun before its desk closed goes to the successor instead (R2).
+        agency_require_in_force(agency=locked.receiving_agency, at=now, field="receiving_agency")
         problems = dossier_problems(locked)
         if problems:
             raise DossierIncomplete(" ".join(problems))

@@ -26,16 +26,16 @@ from django.utils import timezone
 from dichvucong.dossiers.constants import DossierStatus
 from dichvucong.dossiers.models import Dossier, DossierStep
 
-from .effects import run_handlers
+from .effects import DeadlineEvent, run_handlers
 from .processing import UNFINISHED
 
 BATCH_SIZE = 500
 
-STEP_DUE_SOON = "step_due_soon"
-STEP_OVERDUE = "step_overdue"
-APOLOGY_PROMPT = "apology_prompt"
-DOSSIER_OVERDUE = "dossier_overdue"
-DEADLINE_EVENTS = (STEP_DUE_SOON, STEP_OVERDUE, APOLOGY_PROMPT, DOSSIER_OVERDUE)
+STEP_DUE_SOON = DeadlineEvent.STEP_DUE_SOON
+STEP_OVERDUE = DeadlineEvent.STEP_OVERDUE
+APOLOGY_PROMPT = DeadlineEvent.APOLOGY_PROMPT
+DOSSIER_OVERDUE = DeadlineEvent.DOSSIER_OVERDUE
+DEADLINE_EVENTS = tuple(DeadlineEvent)
 
 # The clock runs in these statuses; a supplement request pauses it (the dossier's due time
 # moves on by the paused time when the applicant resubmits).

@@ -20,10 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from dichvucong.accounts.permissions import can
 from dichvucong.agencies.calendar_selectors import due_at_for, receipt_time_for, warn_at_for
 from dichvucong.agencies.models import Agency
+from dichvucong.agencies.selectors import agency_require_in_force
 from dichvucong.catalog.models import Component, ProcedureVersion, TimeOption, VersionStatus
 from dichvucong.core.audit import audit_change, snapshot
 from dichvucong.core.constants import SupplementStage
-from dichvucong.core.errors import ServiceError
+from dichvucong.core.errors import ServiceError, text_within_limit
 from dichvucong.core.selectors import ruleset_in_force
 from dichvucong.dossiers.constants import Channel, PartyKind, ResultDelivery
 from dichvucong.dossiers.models import Dossier, SupplementRequest
@@ -105,9 +106,12 @@ def dossier_receive(
     amount, receipt_number = _fee(fee_amount, fee_receipt_number)
 
     def prepare(locked: Dossier) -> dict[str, Any]:
+        processing_agency = locked.version.competent_agency
+        # A merged agency neither receives nor processes new dossiers (R2).
+        agency_require_in_force(agency=locked.receiving_agency, at=at)
+        agency_require_in_force(agency=processing_agency, at=at)
         received_at = receipt_time_for(agency=locked.receiving_agency, submitted_at=at)
         rule_set = ruleset_in_force(at=received_at)
-        processing_agency = locked.version.competent_agency
         code, register_book, register_line = code_issue(
             agency=locked.receiving_agency, rule_set=rule_set, received_at=received_at
         )
@@ -244,7 +248,10 @@ def _party(data: Mapping[str, Any] | None, fields: Sequence[str], prefix: str) -
     unknown = set(data) - set(fields)
     if unknown:
         raise ValueError(f"Unknown {prefix} fields: {sorted(unknown)}")
-    return {f"{prefix}_{name}": str(data.get(name) or "").strip() for name in fields}
+    party = {f"{prefix}_{name}": str(data.get(name) or "").strip() for name in fields}
+    for name, value in party.items():
+        text_within_limit(value, model=Dossier, field=name)
+    return party
 
 
 def dossier_file_at_desk(
@@ -298,6 +305,7 @@ def dossier_file_at_desk(
             field="receiving_agency",
             code="receiving_agency",
         )
+    agency_require_in_force(agency=receiving_agency, at=at, field="receiving_agency")
     owner_data = _party(owner, OWNER_FIELDS, "owner")
     owner_data["owner_kind"] = owner_data["owner_kind"] or PartyKind.INDIVIDUAL
     if owner_data["owner_kind"] not in PartyKind.values:
@@ -318,7 +326,10 @@ def dossier_file_at_desk(
             field="result_delivery",
             code="invalid",
         )
-    delivery_address = (delivery_address or "").strip()
+    delivery_address = text_within_limit(
+        (delivery_address or "").strip(), model=Dossier, field="delivery_address"
+    )
+    summary = text_within_limit((summary or "").strip(), model=Dossier, field="summary")
     if result_delivery == ResultDelivery.POST and not delivery_address:
         raise ServiceError(
             _("Enter the address the result is posted to."),
@@ -350,7 +361,7 @@ def dossier_file_at_desk(
             receiving_agency=receiving_agency,
             channel=channel,
             answers=dict(answers or {}),
-            summary=(summary or "").strip()[:500],
+            summary=summary,
             result_delivery=result_delivery,
             delivery_address=delivery_address if result_delivery == ResultDelivery.POST else "",
             **owner_data,

@@ -34,7 +34,7 @@ from dichvucong.agencies.calendar_selectors import (
 from dichvucong.catalog.models import Component, ProcessRole
 from dichvucong.core.audit import audit_change, snapshot
 from dichvucong.core.constants import SupplementStage
-from dichvucong.core.errors import ServiceError
+from dichvucong.core.errors import ServiceError, text_within_limit
 from dichvucong.dossiers.constants import DossierStatus, ResultDelivery, ResultKind
 from dichvucong.dossiers.models import (
     Apology,
@@ -585,7 +585,9 @@ def result_return(
     """The desk returns the result by the channel the applicant chose (9 → 10): at the desk it
     records who collected it; by post, the tracking number."""
     at = at or timezone.now()
-    recipient = (recipient or "").strip()[:200]
+    recipient = text_within_limit(
+        (recipient or "").strip(), model=Dossier, field="return_recipient", input_name="recipient"
+    )
     tracking_number = (tracking_number or "").strip()
     if dossier.result_delivery == ResultDelivery.POST:
         if not tracking_number:

@@ -8,8 +8,6 @@ order and stops after one page (keyset pagination, never a count).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +20,8 @@ from dichvucong.accounts.models import Membership
 from dichvucong.accounts.permissions import OFFICER_ROLES
 from dichvucong.catalog.cache import catalogue_generation
 from dichvucong.catalog.models import ProcedureVersion, ProcessRole, VersionStatus
-from dichvucong.catalog.search import Fold, fold
+from dichvucong.core.keyset import cursor_encode, keyset_after, keyset_page
+from dichvucong.core.text import Fold, fold
 from dichvucong.dossiers.constants import DossierStatus, ResultDelivery
 from dichvucong.dossiers.models import Apology, Dossier, DossierStep
 from dichvucong.dossiers.selectors.officer import dossiers_visible_to_officer
@@ -134,23 +133,6 @@ class InboxPage:
     pairs: list[tuple[int, str]] = field(default_factory=list)
 
 
-def encode_cursor(due_at: dt.datetime, pk: int) -> str:
-    raw = f"{due_at.timestamp():.6f}_{pk}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> tuple[dt.datetime, int] | None:
-    """The (due_at, id) a cursor stands for; None for a missing or mangled one (page 1)."""
-    if not cursor:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        stamp, pk = raw.split("_", 1)
-        return dt.datetime.fromtimestamp(float(stamp), tz=dt.UTC), int(pk)
-    except (ValueError, OverflowError, OSError, binascii.Error, UnicodeDecodeError):
-        return None
-
-
 def choose_pair(
     pairs: list[tuple[int, str]], agency_id: int | None, role: str | None
 ) -> tuple[int, str] | None:
@@ -214,29 +196,27 @@ def inbox(
         steps = steps.alias(owner_folded=Fold("dossier__owner_name")).filter(
             owner_folded__contains=folded
         )
-    position = decode_cursor(after)
-    if position is not None:
-        at, pk = position
-        # The >= bound lets the index range start at the cursor; the OR only breaks the tie.
-        steps = steps.filter(due_at__gte=at).filter(Q(due_at__gt=at) | Q(pk__gt=pk))
+    steps = keyset_after(steps, cursor=after, field="due_at")
     names = tuple(INBOX_COLUMNS)
-    found = [
-        dict(zip(names, values, strict=True))
-        for values in steps.order_by("due_at", "id").values_list(*INBOX_COLUMNS.values())[
-            : limit + 1
-        ]
-    ]
-    more = len(found) > limit
+    found, more = keyset_page(
+        [
+            dict(zip(names, values, strict=True))
+            for values in steps.order_by("due_at", "id").values_list(*INBOX_COLUMNS.values())[
+                : limit + 1
+            ]
+        ],
+        limit,
+    )
     rows = [
         InboxRow(
             **values, mark=due_mark(due_at=values["due_at"], warn_at=values["warn_at"], now=now)
         )
-        for values in found[:limit]
+        for values in found
     ]
     last = rows[-1] if rows else None
     return InboxPage(
         rows=rows,
-        next_cursor=encode_cursor(last.due_at, last.step_id) if more and last else None,
+        next_cursor=cursor_encode(last.due_at, last.step_id) if more and last else None,
         agency_id=agency_id,
         role=role,
         scope=scope,
@@ -393,23 +373,19 @@ def violations(
         | Q(finished_at__isnull=True, current_due_at__lt=now)
         | Exists(late_apology)
     )
-    position = decode_cursor(after)
-    if position is not None:
-        at, pk = position
-        dossiers = dossiers.filter(current_due_at__lte=at).filter(
-            Q(current_due_at__lt=at) | Q(pk__lt=pk)
-        )
-    found = list(
-        dossiers.select_related("version", "processing_agency", "receiving_agency")
-        .annotate(late_apology=Exists(late_apology))
-        .order_by("-current_due_at", "-id")[: limit + 1]
+    dossiers = keyset_after(dossiers, cursor=after, field="current_due_at", descending=True)
+    found, more = keyset_page(
+        list(
+            dossiers.select_related("version", "processing_agency", "receiving_agency")
+            .annotate(late_apology=Exists(late_apology))
+            .order_by("-current_due_at", "-id")[: limit + 1]
+        ),
+        limit,
     )
-    more = len(found) > limit
-    found = found[:limit]
     last = found[-1] if found else None
     return ViolationPage(
         dossiers=found,
-        next_cursor=encode_cursor(last.current_due_at, last.pk) if more and last else None,
+        next_cursor=cursor_encode(last.current_due_at, last.pk) if more and last else None,
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from dichvucong.agencies.calendar_selectors import due_at_for, warn_at_for
 from dichvucong.agencies.models import Agency
+from dichvucong.agencies.selectors import agency_require_in_force
 from dichvucong.catalog.models import ProcessStep
 from dichvucong.dossiers.models import Dossier, DossierStep
 
@@ -33,6 +34,8 @@ def step_open(
     assignee: Any = None,
 ) -> DossierStep:
     agency = step_agency(process_step, dossier)
+    # No hand-off to an agency closed by a merger: the refusal names its successor (R2).
+    agency_require_in_force(agency=agency, at=at)
     due = due_at_for(
         agency=agency, received_at=at, duration=process_step.duration, unit=process_step.unit
     )

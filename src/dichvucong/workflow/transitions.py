@@ -15,16 +15,45 @@ in workflow.applicant; the table says only what may follow what, and who may do 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Literal
 
 from dichvucong.dossiers.constants import DossierStatus as S
+
+
+class TransitionName(StrEnum):
+    """The transitions' names: what the table, the history rows and the effects registry
+    (workflow.effects) are keyed by. tests/workflow/test_effects.py ties it to TRANSITIONS."""
+
+    SUBMIT = "submit"
+    SUBMIT_AT_DESK = "submit_at_desk"
+    RECEIVE = "receive"
+    REFUSE = "refuse"
+    REQUEST_SUPPLEMENT = "request_supplement"
+    RESUBMIT = "resubmit"
+    FORWARD = "forward"
+    SEND_BACK = "send_back"
+    PROPOSE_RESULT = "propose_result"
+    APOLOGISE = "apologise"
+    REQUEST_SUPPLEMENT_PROCESSING = "request_supplement_processing"
+    RESUBMIT_PROCESSING = "resubmit_processing"
+    REQUIRE_FEE = "require_fee"
+    RECORD_PAYMENT = "record_payment"
+    RECORD_PAYMENT_RESOLVE = "record_payment_resolve"
+    RESOLVE = "resolve"
+    APPROVE_PENDING_FEE = "approve_pending_fee"
+    STOP = "stop"
+    REQUEST_WITHDRAWAL = "request_withdrawal"
+    RETURN_RESULT = "return_result"
+    RETURN_ONLINE = "return_online"
+
 
 Actor = Literal["applicant", "officer", "system"]
 
 
 @dataclass(frozen=True)
 class Transition:
-    name: str
+    name: TransitionName
     sources: frozenset[str]
     # None: a recorded event that keeps the status (a hand-off between steps, an apology);
     # it still writes the history row the control slip is built from.
@@ -35,38 +64,40 @@ class Transition:
     permission: str | None = None
 
 
-TRANSITIONS: dict[str, Transition] = {
+N = TransitionName  # short, for the table below
+
+TRANSITIONS: dict[TransitionName, Transition] = {
     t.name: t
     for t in (
-        Transition("submit", frozenset({S.DRAFT}), S.SUBMITTED, "applicant"),
+        Transition(N.SUBMIT, frozenset({S.DRAFT}), S.SUBMITTED, "applicant"),
         # A desk officer files a paper or postal dossier for someone, then receives it.
         Transition(
-            "submit_at_desk", frozenset({S.DRAFT}), S.SUBMITTED, "officer", "dossier.receive"
+            N.SUBMIT_AT_DESK, frozenset({S.DRAFT}), S.SUBMITTED, "officer", "dossier.receive"
         ),
-        Transition("receive", frozenset({S.SUBMITTED}), S.RECEIVED, "officer", "dossier.receive"),
-        Transition("refuse", frozenset({S.SUBMITTED}), S.REFUSED, "officer", "dossier.receive"),
+        Transition(N.RECEIVE, frozenset({S.SUBMITTED}), S.RECEIVED, "officer", "dossier.receive"),
+        Transition(N.REFUSE, frozenset({S.SUBMITTED}), S.REFUSED, "officer", "dossier.receive"),
         Transition(
-            "request_supplement",
+            N.REQUEST_SUPPLEMENT,
             frozenset({S.SUBMITTED}),
             S.SUPPLEMENT_REQUESTED,
             "officer",
             "dossier.receive",
         ),
-        Transition("resubmit", frozenset({S.SUPPLEMENT_REQUESTED}), S.SUBMITTED, "applicant"),
+        Transition(N.RESUBMIT, frozenset({S.SUPPLEMENT_REQUESTED}), S.SUBMITTED, "applicant"),
         # --- Processing. "dossier.handle": any officer role at the acting agency; the step's
         # own role is checked by workflow.processing against the open step.
         Transition(
-            "forward",
+            N.FORWARD,
             frozenset({S.RECEIVED, S.PROCESSING}),
             S.PROCESSING,
             "officer",
             "dossier.handle",
         ),
         Transition(
-            "send_back", frozenset({S.PROCESSING}), S.PROCESSING, "officer", "dossier.handle"
+            N.SEND_BACK, frozenset({S.PROCESSING}), S.PROCESSING, "officer", "dossier.handle"
         ),
         Transition(
-            "propose_result",
+            N.PROPOSE_RESULT,
             frozenset({S.PROCESSING}),
             S.PROCESSING,
             "officer",
@@ -75,7 +106,7 @@ TRANSITIONS: dict[str, Transition] = {
         # The apology with a new date (form 04): the status stays, the new date is stored
         # beside the original appointment.
         Transition(
-            "apologise",
+            N.APOLOGISE,
             frozenset(
                 {
                     S.RECEIVED,
@@ -90,54 +121,54 @@ TRANSITIONS: dict[str, Transition] = {
             "dossier.approve",
         ),
         Transition(
-            "request_supplement_processing",
+            N.REQUEST_SUPPLEMENT_PROCESSING,
             frozenset({S.PROCESSING}),
             S.SUPPLEMENT_REQUESTED,
             "officer",
             "dossier.process",
         ),
         Transition(
-            "resubmit_processing", frozenset({S.SUPPLEMENT_REQUESTED}), S.PROCESSING, "applicant"
+            N.RESUBMIT_PROCESSING, frozenset({S.SUPPLEMENT_REQUESTED}), S.PROCESSING, "applicant"
         ),
         Transition(
-            "require_fee",
+            N.REQUIRE_FEE,
             frozenset({S.PROCESSING}),
             S.AWAITING_PAYMENT,
             "officer",
             "dossier.handle",
         ),
         Transition(
-            "record_payment",
+            N.RECORD_PAYMENT,
             frozenset({S.AWAITING_PAYMENT}),
             S.PROCESSING,
             "officer",
             "dossier.receive",
         ),
         Transition(
-            "record_payment_resolve",
+            N.RECORD_PAYMENT_RESOLVE,
             frozenset({S.AWAITING_PAYMENT}),
             S.RESOLVED,
             "officer",
             "dossier.receive",
         ),
-        Transition("resolve", frozenset({S.PROCESSING}), S.RESOLVED, "officer", "dossier.approve"),
+        Transition(N.RESOLVE, frozenset({S.PROCESSING}), S.RESOLVED, "officer", "dossier.approve"),
         # A leader approving a result whose fee is still unpaid (then 6 → 9 on payment).
         Transition(
-            "approve_pending_fee",
+            N.APPROVE_PENDING_FEE,
             frozenset({S.PROCESSING}),
             S.AWAITING_PAYMENT,
             "officer",
             "dossier.approve",
         ),
         Transition(
-            "stop",
+            N.STOP,
             frozenset({S.PROCESSING, S.WITHDRAWAL_REQUESTED}),
             S.STOPPED,
             "officer",
             "dossier.handle",
         ),
         Transition(
-            "request_withdrawal",
+            N.REQUEST_WITHDRAWAL,
             frozenset(
                 {
                     S.SUBMITTED,
@@ -153,9 +184,9 @@ TRANSITIONS: dict[str, Transition] = {
         # The desk hands the result over (or records the postal tracking number); an online
         # result is returned by the system when the leader approves it.
         Transition(
-            "return_result", frozenset({S.RESOLVED}), S.RETURNED, "officer", "dossier.receive"
+            N.RETURN_RESULT, frozenset({S.RESOLVED}), S.RETURNED, "officer", "dossier.receive"
         ),
-        Transition("return_online", frozenset({S.RESOLVED}), S.RETURNED, "system"),
+        Transition(N.RETURN_ONLINE, frozenset({S.RESOLVED}), S.RETURNED, "system"),
     )
 }
 

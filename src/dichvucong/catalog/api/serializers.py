@@ -24,10 +24,10 @@ from ..models import (
     ProcessStep,
     TimeOption,
 )
+from ..selectors import MAX_QUERY_LENGTH
 
 SUBJECTS = (("citizens", "Công dân"), ("organisations", "Tổ chức"))
 CHANNELS = (("counter", "Tại bộ phận một cửa"), ("post", "Qua bưu chính"), ("online", "Trực tuyến"))
-MAX_QUERY_LENGTH = 200
 
 
 class ProcedureSearchParamsSerializer(serializers.Serializer):
@@ -36,7 +36,7 @@ class ProcedureSearchParamsSerializer(serializers.Serializer):
     q = serializers.CharField(
         required=False,
         allow_blank=True,
-        max_length=MAX_QUERY_LENGTH,
+        max_length=MAX_QUERY_LENGTH,  # the search's own limit, one number
         help_text=(
             "Từ khoá, gõ có dấu hay không dấu đều được (“dang ky khai sinh”, “khai sinh”); "
             "kết quả xếp theo mức độ phù hợp. Bỏ trống: mọi thủ tục."

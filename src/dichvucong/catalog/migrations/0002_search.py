@@ -2,7 +2,7 @@
 
 - the pg_trgm and unaccent extensions (both "trusted" since PostgreSQL 13: the database owner
   may create them without being a superuser);
-- `dvc_fold(text)`: catalog.search.fold in SQL (lower case, no diacritics, đ → d, y → i,
+- `dvc_fold(text)`: core.text.fold in SQL (lower case, no diacritics, đ → d, y → i,
   anything else than letters and digits → one space), IMMUTABLE so that it may feed indexes and
   bulk loads; unaccent() itself is only STABLE because it reads its dictionary through the
   search_path, so the wrapper names the dictionary and the function with their schema;

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from dichvucong.agencies.worktime import SAME_DAY_CUTOFF, DurationUnit
+from dichvucong.core.money import amount_text, vnd
 
 from ..models import Fee, OnlineLevel, ProcedureVersion, ProcessStep, TimeOption
 
@@ -63,14 +64,12 @@ def _duration_text(count: int, unit: str) -> str:
     return text % {"count": _number(count)}
 
 
-@register.filter
-def vnd(amount: int) -> str:
-    """8000 → "8.000 đồng"."""
-    return _("%(amount)s VND") % {"amount": _number(amount)}
+# The one formatter of amounts (core.money), also as this library's filter.
+register.filter("vnd", vnd)
 
 
 def _per_unit(amount: int, unit: str) -> str:
-    values = {"amount": _number(amount)}
+    values = {"amount": amount_text(amount)}
     if unit == Fee.Unit.PER_COPY:
         return _("%(amount)s VND per copy") % values
     if unit == Fee.Unit.PER_PAGE:

@@ -12,8 +12,9 @@ from django.db.models import Q, QuerySet
 from dichvucong.accounts.models import Membership
 from dichvucong.agencies.models import Agency
 from dichvucong.catalog.models import ProcedureVersion, VersionStatus
-from dichvucong.catalog.search import Fold, fold
 from dichvucong.core.constants import LEGAL_TIMEZONE
+from dichvucong.core.keyset import cursor_encode, keyset_after, keyset_page
+from dichvucong.core.text import Fold, fold
 
 from ..constants import DossierStatus
 from ..models import Dossier
@@ -65,20 +66,6 @@ class QueuePage:
     next_cursor: str | None
 
 
-def _cursor(dossier: Dossier) -> str:
-    return f"{dossier.submitted_at.timestamp():.6f}_{dossier.pk}"
-
-
-def _parse_cursor(cursor: str | None) -> tuple[dt.datetime, int] | None:
-    if not cursor:
-        return None
-    try:
-        stamp, pk = cursor.split("_", 1)
-        return dt.datetime.fromtimestamp(float(stamp), tz=dt.UTC), int(pk)
-    except (ValueError, OverflowError, OSError):
-        return None
-
-
 def dossier_queue_for_desk(
     *,
     agency_ids: frozenset[int],
@@ -122,18 +109,20 @@ def dossier_queue_for_desk(
             matches |= Q(owner_folded__contains=folded)
         queryset = queryset.filter(matches)
     page_size = page_size or QUEUE_PAGE_SIZE
-    position = _parse_cursor(after)
-    if position is not None:
-        at, pk = position
-        queryset = queryset.filter(Q(submitted_at__gt=at) | Q(submitted_at=at, pk__gt=pk))
-    rows = list(
-        queryset.select_related("version", "receiving_agency")
-        .only(*QUEUE_FIELDS)
-        .order_by("submitted_at", "pk")[: page_size + 1]
+    queryset = keyset_after(queryset, cursor=after, field="submitted_at")
+    rows, more = keyset_page(
+        list(
+            queryset.select_related("version", "receiving_agency")
+            .only(*QUEUE_FIELDS)
+            .order_by("submitted_at", "pk")[: page_size + 1]
+        ),
+        page_size,
     )
-    more = len(rows) > page_size
-    rows = rows[:page_size]
-    return QueuePage(dossiers=rows, next_cursor=_cursor(rows[-1]) if more and rows else None)
+    last = rows[-1] if rows else None
+    return QueuePage(
+        dossiers=rows,
+        next_cursor=cursor_encode(last.submitted_at, last.pk) if more and last else None,
+    )
 
 
 def dossier_get_for_desk(*, user: Any, pk: int) -> Dossier:
