@@ -6,12 +6,12 @@ from django.views.decorators.http import require_GET
 
 from dichvucong.core.audit import log_access
 from dichvucong.core.errors import ServiceError
+from dichvucong.dossiers import access
 
 from .control_slip import control_slip_dossier, control_slip_pdf
 from .forms import RegisterForm
 from .models import DocumentKind
 from .register import (
-    register_agencies,
     register_form,
     register_pdf,
     register_size_check,
@@ -35,7 +35,7 @@ def dossier_document(
         return redirect_to_login(request.get_full_path())
     if kind not in DocumentKind.values:
         raise Http404
-    dossier = dossier_get_for_document(user=request.user, code=code, pk=pk)
+    dossier = dossier_get_for_document(user=request.user, kind=kind, code=code, pk=pk)
     if dossier is None:
         raise Http404
     document = document_current(dossier=dossier, kind=kind)
@@ -68,11 +68,11 @@ def control_slip(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
     """The tracking register of a receiving agency over a period, as PDF or XLSX; the form page
-    when a parameter is missing or wrong. For the agency's one-stop officers and leaders and
-    the province's administrators."""
+    when a parameter is missing or wrong. For the agency's one-stop officers and leaders only
+    (dossiers.access.register_agencies: it lists owners' names)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    agencies = register_agencies(user=request.user)
+    agencies = access.register_agencies(user=request.user)
     asked = request.GET.get("agency", "")
     if not agencies.exists() or (asked.isdigit() and not agencies.filter(pk=int(asked)).exists()):
         raise PermissionDenied

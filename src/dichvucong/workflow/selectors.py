@@ -23,9 +23,9 @@ from dichvucong.accounts.permissions import OFFICER_ROLES
 from dichvucong.catalog.cache import catalogue_generation
 from dichvucong.catalog.models import ProcedureVersion, ProcessRole, VersionStatus
 from dichvucong.catalog.search import Fold, fold
+from dichvucong.dossiers import access
 from dichvucong.dossiers.constants import DossierStatus, ResultDelivery
 from dichvucong.dossiers.models import Apology, Dossier, DossierStep
-from dichvucong.dossiers.selectors.officer import dossiers_visible_to_officer
 
 from .processing import UNFINISHED
 from .steps import holds_role, neighbour
@@ -277,10 +277,13 @@ def inbox_procedures(*, agency_id: int) -> list[tuple[int, str]]:
 
 
 def dossier_for_officer(*, user: Any, pk: int) -> Dossier:
-    """A dossier the officer may see (at one of their agencies' steps); DoesNotExist otherwise."""
-    return (
-        dossiers_visible_to_officer(user=user)
-        .select_related(
+    """A dossier the officer may see (dossiers.access: on one of their agencies' path);
+    DoesNotExist otherwise."""
+    return access.dossier_get_visible(
+        user=user,
+        pk=pk,
+        parties=access.OFFICER,
+        related=(
             "version",
             "version__procedure",
             "version__competent_agency",
@@ -288,8 +291,7 @@ def dossier_for_officer(*, user: Any, pk: int) -> Dossier:
             "processing_agency",
             "rule_set",
             "time_option",
-        )
-        .get(pk=pk)
+        ),
     )
 
 

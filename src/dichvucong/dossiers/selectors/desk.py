@@ -15,8 +15,9 @@ from dichvucong.catalog.models import ProcedureVersion, VersionStatus
 from dichvucong.catalog.search import Fold, fold
 from dichvucong.core.constants import LEGAL_TIMEZONE
 
+from .. import access
 from ..constants import DossierStatus
-from ..models import Dossier
+from ..models import Attachment, Dossier, DossierHistory, SupplementRequest
 
 QUEUE_PAGE_SIZE = 25
 QUEUE_FIELDS = (
@@ -138,16 +139,35 @@ def dossier_queue_for_desk(
 
 def dossier_get_for_desk(*, user: Any, pk: int) -> Dossier:
     """A dossier filed at one of the officer's desks (not a draft); DoesNotExist otherwise."""
-    return (
-        Dossier.objects.filter(receiving_agency_id__in=desk_agency_ids(user=user))
-        .exclude(status=DossierStatus.DRAFT)
-        .select_related(
+    return access.dossier_get_visible(
+        user=user,
+        pk=pk,
+        parties=frozenset({access.Party.DESK}),
+        related=(
             "version",
             "version__competent_agency",
             "receiving_agency",
             "processing_agency",
             "rule_set",
             "time_option",
-        )
-        .get(pk=pk)
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class DeskRecord:
+    """What the desk's dossier page lists of one dossier, each kind in one query."""
+
+    attachments: list[Attachment]
+    history: list[DossierHistory]
+    supplements: list[SupplementRequest]
+
+
+def dossier_record_for_desk(*, dossier: Dossier) -> DeskRecord:
+    return DeskRecord(
+        attachments=list(
+            dossier.attachments.filter(replaced_at__isnull=True).select_related("component")
+        ),
+        history=list(dossier.history.select_related("agency")),
+        supplements=list(dossier.supplement_requests.prefetch_related("components")),
     )

@@ -21,7 +21,6 @@ from dichvucong.catalog import formdefs
 from dichvucong.core.audit import log_access
 from dichvucong.core.errors import ServiceError
 from dichvucong.documents.selectors import documents_issued
-from dichvucong.dossiers.constants import DossierStatus
 from dichvucong.dossiers.models import Dossier
 from dichvucong.dossiers.selectors.desk import (
     desk_agencies,
@@ -29,6 +28,7 @@ from dichvucong.dossiers.selectors.desk import (
     desk_versions,
     dossier_get_for_desk,
     dossier_queue_for_desk,
+    dossier_record_for_desk,
 )
 from dichvucong.workflow.engine import ActorNotAllowed
 from dichvucong.workflow.intake import (
@@ -61,10 +61,10 @@ def _desk_ids(request) -> frozenset[int]:
 
 
 def _dossier(request, pk: int) -> Dossier:
-    _desk_ids(request)
     try:
         return dossier_get_for_desk(user=request.user, pk=pk)
     except Dossier.DoesNotExist:
+        _desk_ids(request)  # not a desk officer at all: 403
         raise Http404(_("No dossier with this number was filed at your desk.")) from None
 
 
@@ -114,15 +114,10 @@ def _detail_context(dossier: Dossier, **forms) -> dict:
     context = {
         "dossier": dossier,
         "answers": formdefs.answers_display(dossier.version, dossier.answers or {}),
-        "attachments": list(
-            dossier.attachments.filter(replaced_at__isnull=True).select_related("component")
-        ),
-        "history": list(dossier.history.select_related("agency")),
-        "supplements": list(dossier.supplement_requests.prefetch_related("components")),
-        "can_act": dossier.status == DossierStatus.SUBMITTED,
+        **vars(dossier_record_for_desk(dossier=dossier)),
+        "can_act": dossier.awaits_reception,
         # Withdrawn before receipt: the desk closes it (after receipt the leader does).
-        "can_stop": dossier.status == DossierStatus.WITHDRAWAL_REQUESTED
-        and dossier.received_at is None,
+        "can_stop": dossier.withdrawn_before_receipt,
         "issued_documents": documents_issued(dossier=dossier),
     }
     if context["can_act"]:
