@@ -354,7 +354,26 @@ def officer_actions(
         and dossier.result_delivery != ResultDelivery.ONLINE
     ):
         actions.add("return")
-    return frozenset(actions)
+    # Never more than the dossier's access policy allows the user.
+    allowed = access.dossier_access(user=user, dossier=dossier).actions
+    return frozenset(name for name in actions if PAGE_ACTION_RIGHT[name] in allowed)
+
+
+# The right (dossiers.access.Action) each action of the officer's page needs.
+PAGE_ACTION_RIGHT = {
+    "take": access.Action.PROCESS,
+    "forward": access.Action.PROCESS,
+    "send_back": access.Action.PROCESS,
+    "supplement": access.Action.PROCESS,
+    "fee": access.Action.PROCESS,
+    "propose": access.Action.PROCESS,
+    "assign": access.Action.ASSIGN,
+    "approve": access.Action.APPROVE,
+    "stop": access.Action.STOP,
+    "apology": access.Action.APOLOGISE,
+    "payment": access.Action.RECORD_PAYMENT,
+    "return": access.Action.RETURN_RESULT,
+}
 
 
 # --- Deadlines: violations and apology prompts ---------------------------------------------
