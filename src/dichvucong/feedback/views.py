@@ -24,7 +24,7 @@ from dichvucong.dossiers.selectors.public import MalformedCode, dossier_code_che
 
 from .constants import RatingVia
 from .forms import RatingForm
-from .selectors import rating_for_dossier
+from .selectors import dossier_for_rating, rating_for_dossier
 from .services import rating_submit
 
 
@@ -33,22 +33,7 @@ def _dossier(code: str) -> Dossier:
         code = dossier_code_check(code=code)
     except MalformedCode:
         raise Http404 from None
-    dossier = (
-        Dossier.objects.select_related("version", "processing_agency", "receiving_agency")
-        .only(
-            "pk",
-            "code",
-            "status",
-            "received_at",
-            "owner_account_id",
-            "submitter_account_id",
-            "version__name",
-            "processing_agency__code",
-            "receiving_agency__code",
-        )
-        .filter(code=code)
-        .first()
-    )
+    dossier = dossier_for_rating(code=code)
     if dossier is None:
         raise Http404
     return dossier

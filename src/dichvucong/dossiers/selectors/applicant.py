@@ -8,6 +8,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from dichvucong.agencies.models import Agency
+from dichvucong.catalog.models import Component, ProcedureVersion
+
 from .. import access
 from ..constants import NATIONAL_STATUS_CODE, NATIONAL_STATUS_LABEL, DossierStatus
 from ..models import Apology, Attachment, Dossier, DossierHistory, ResultFile, SupplementRequest
@@ -126,3 +129,22 @@ def attachment_of_dossier(*, dossier: Dossier, pk: int) -> Attachment | None:
 def apology_latest(*, dossier: Dossier) -> Apology | None:
     """The latest apology (form 04) when the date was moved; None otherwise."""
     return dossier.apologies.last() if dossier.extended_due_at else None
+
+
+def desks_for_version(*, version: ProcedureVersion) -> list[Agency]:
+    """The desks that receive the procedure's dossiers, with their administrative units."""
+    return list(version.receiving_agencies.filter(receives_dossiers=True).select_related("unit"))
+
+
+def desk_default(*, desks: list[Agency], user: Any) -> Agency | None:
+    """The desk of the applicant's commune when their address names its unit, else the first."""
+    address = (user.address or "").casefold()
+    for agency in desks:
+        if agency.unit_id and agency.unit.name.casefold() in address:
+            return agency
+    return desks[0] if desks else None
+
+
+def component_of_dossier(*, dossier: Dossier, key: str) -> Component | None:
+    """The component of the dossier's procedure an upload names (its id as posted)."""
+    return dossier.version.components.filter(pk=key if key.isdigit() else 0).first()

@@ -60,6 +60,17 @@ def desk_versions(*, agency_ids: frozenset[int]) -> QuerySet[ProcedureVersion]:
     )
 
 
+def desk_and_version(
+    *, user: Any, agency_pk: int, version_pk: int
+) -> tuple[Agency | None, ProcedureVersion | None]:
+    """One of the user's desks and a published version it receives (for a paper dossier)."""
+    agency = desk_agencies(user=user).filter(pk=agency_pk).first()
+    if agency is None:
+        return None, None
+    version = desk_versions(agency_ids=frozenset({agency_pk})).filter(pk=version_pk).first()
+    return agency, version
+
+
 @dataclass(frozen=True)
 class QueuePage:
     dossiers: list[Dossier]

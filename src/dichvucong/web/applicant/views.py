@@ -26,6 +26,9 @@ from dichvucong.dossiers.selectors.applicant import (
     apology_latest,
     attachment_of_dossier,
     attachments_current,
+    component_of_dossier,
+    desk_default,
+    desks_for_version,
     dossier_get_for_applicant,
     dossier_list_for_applicant,
     dossier_timeline_for_applicant,
@@ -60,15 +63,6 @@ def _editable_draft(request, pk: int) -> Dossier:
     return dossier
 
 
-def default_desk(agencies, user):
-    """The desk of the applicant's commune when their address names its unit, else the first."""
-    address = (user.address or "").casefold()
-    for agency in agencies:
-        if agency.unit_id and agency.unit.name.casefold() in address:
-            return agency
-    return agencies[0] if agencies else None
-
-
 @login_required
 @require_GET
 def dossier_list(request):
@@ -82,9 +76,7 @@ def dossier_start(request, local_code: str):
     version = procedure_get_public(local_code=local_code)
     if version is None or not version.accepts_online_dossiers:
         raise Http404(_("This procedure cannot be submitted online."))
-    agencies = list(
-        version.receiving_agencies.filter(receives_dossiers=True).select_related("unit")
-    )
+    agencies = desks_for_version(version=version)
     if request.method == "POST":
         form = DeskForm(request.POST, agencies=version.receiving_agencies.all())
         if form.is_valid():
@@ -100,7 +92,7 @@ def dossier_start(request, local_code: str):
                 messages.success(request, _("Your draft is saved. You can come back to it later."))
                 return redirect("web:dossier-form", pk=dossier.pk)
     else:
-        desk = default_desk(agencies, request.user)
+        desk = desk_default(desks=agencies, user=request.user)
         form = DeskForm(
             initial={"receiving_agency": desk.pk if desk else None},
             agencies=version.receiving_agencies.all(),
@@ -201,9 +193,7 @@ def dossier_files(request, pk: int):
             key = form.cleaned_data["component"]
             component = None
             if key != "template":
-                component = dossier.version.components.filter(
-                    pk=key if key.isdigit() else 0
-                ).first()
+                component = component_of_dossier(dossier=dossier, key=key)
                 if component is None:
                     raise Http404(_("This component is not part of the procedure."))
             uploads = request.FILES.getlist("upload")

@@ -25,6 +25,7 @@ from dichvucong.dossiers.models import Dossier
 from dichvucong.dossiers.selectors.desk import (
     desk_agencies,
     desk_agency_ids,
+    desk_and_version,
     desk_versions,
     dossier_get_for_desk,
     dossier_queue_for_desk,
@@ -259,9 +260,10 @@ def paper_file(request, agency_pk: int, version_pk: int):
     ids = _desk_ids(request)
     if agency_pk not in ids:
         raise Http404(_("You do not work at this desk."))
-    agency = desk_agencies(user=request.user).get(pk=agency_pk)
-    version = desk_versions(agency_ids=frozenset({agency_pk})).filter(pk=version_pk).first()
-    if version is None:
+    agency, version = desk_and_version(
+        user=request.user, agency_pk=agency_pk, version_pk=version_pk
+    )
+    if agency is None or version is None:
         raise Http404(_("This desk does not receive dossiers of this procedure."))
     form = PaperDossierForm(request.POST or None, request.FILES or None, version=version)
     if request.method == "POST" and form.is_valid():
