@@ -472,12 +472,12 @@ def apology_prompts(
 # --- The desk: what waits on it besides new dossiers ------------------------------------------
 
 
-def desk_followups(*, agency_ids: frozenset[int], limit: int = 50) -> list[Dossier]:
+def desk_followups(*, user: Any, limit: int = 50) -> list[Dossier]:
     """Dossiers waiting on the desk's one-stop officer after submission: withdrawn before
     receipt (the desk closes them: stop), or awaiting the fee a processing officer required
     (the desk records the payment). Few at any time: one limited list, oldest first."""
     return list(
-        Dossier.objects.filter(receiving_agency_id__in=agency_ids)
+        access.dossiers_visible_to(user=user, parties=frozenset({access.Party.DESK}))
         .filter(
             Q(status=DossierStatus.WITHDRAWAL_REQUESTED, received_at__isnull=True)
             | Q(status=DossierStatus.AWAITING_PAYMENT)

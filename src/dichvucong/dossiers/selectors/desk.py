@@ -20,6 +20,7 @@ from ..constants import DossierStatus
 from ..models import Attachment, Dossier, DossierHistory, SupplementRequest
 
 QUEUE_PAGE_SIZE = 25
+DESK = frozenset({access.Party.DESK})
 QUEUE_FIELDS = (
     "pk",
     "code",
@@ -93,7 +94,7 @@ def _parse_cursor(cursor: str | None) -> tuple[dt.datetime, int] | None:
 
 def dossier_queue_for_desk(
     *,
-    agency_ids: frozenset[int],
+    user: Any,
     version_id: int | None = None,
     channel: str = "",
     submitted_from: dt.date | None = None,
@@ -102,17 +103,17 @@ def dossier_queue_for_desk(
     after: str | None = None,
     page_size: int | None = None,
 ) -> QueuePage:
-    """Submitted dossiers waiting at these desks, oldest first, one page (keyset: no count).
+    """Submitted dossiers waiting at the user's desks, oldest first, one page (keyset: no
+    count).
 
     With `search`, every dossier filed at these desks (not drafts) is searched: `search` matches a dossier code or an ID number exactly, or part of the owner's name.
     Dates are local calendar dates of submission, both ends included.
     """
     search = search.strip()
+    # The dossiers the user sees as a desk officer (access: filed at their desks, no draft).
     # The queue is what waits; a search also finds what the desk already handled (by code).
-    queryset = Dossier.objects.filter(receiving_agency_id__in=agency_ids)
-    if search:
-        queryset = queryset.exclude(status=DossierStatus.DRAFT)
-    else:
+    queryset = access.dossiers_visible_to(user=user, parties=DESK)
+    if not search:
         queryset = queryset.filter(status=DossierStatus.SUBMITTED)
     if version_id:
         queryset = queryset.filter(version_id=version_id)
@@ -153,7 +154,7 @@ def dossier_get_for_desk(*, user: Any, pk: int) -> Dossier:
     return access.dossier_get_visible(
         user=user,
         pk=pk,
-        parties=frozenset({access.Party.DESK}),
+        parties=DESK,
         related=(
             "version",
             "version__competent_agency",

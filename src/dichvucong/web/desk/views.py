@@ -89,7 +89,7 @@ def queue(request):
     form = QueueFilterForm(request.GET or None, versions=versions)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     page = dossier_queue_for_desk(
-        agency_ids=ids,
+        user=request.user,
         version_id=filters.get("version"),
         channel=filters.get("channel", ""),
         submitted_from=filters.get("submitted_from"),
@@ -106,7 +106,7 @@ def queue(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "followups": desk_followups(agency_ids=ids),
+            "followups": desk_followups(user=request.user),
         },
     )
 
