@@ -147,17 +147,18 @@ def _path_agencies(dossier: Dossier, candidates: set[int]) -> set[int]:
     return on_row
 
 
-def _parties(user: Any, dossier: Dossier) -> frozenset[Party]:
-    """How the user stands to the dossier. Drafts are their applicant's alone."""
+def _standing(user: Any, dossier: Dossier) -> tuple[frozenset[Party], frozenset[int]]:
+    """How the user stands to the dossier, and which of their agencies are on its path.
+    Drafts are their applicant's alone."""
     if not _signed_in(user):
-        return frozenset()
+        return frozenset(), frozenset()
     parties: set[Party] = set()
     if user.pk == dossier.owner_account_id:
         parties.add(Party.OWNER)
     if user.pk == dossier.submitter_account_id:
         parties.add(Party.SUBMITTER)
     if dossier.status == DossierStatus.DRAFT:
-        return frozenset(parties)
+        return frozenset(parties), frozenset()
     roles = _officer_roles(user)
     if Role.ONE_STOP_OFFICER in roles.get(dossier.receiving_agency_id, ()):
         parties.add(Party.DESK)
@@ -166,16 +167,12 @@ def _parties(user: Any, dossier: Dossier) -> frozenset[Party]:
         parties.add(Party.PATH)
     if any(Role.LEADER in roles[agency_id] for agency_id in on_path):
         parties.add(Party.LEADER)
-    return frozenset(parties)
-
-
-def _agencies_on_path(user: Any, dossier: Dossier) -> list[int]:
-    return sorted(_path_agencies(dossier, set(_officer_roles(user))))
+    return frozenset(parties), frozenset(on_path)
 
 
 def dossier_access(*, user: Any, dossier: Dossier) -> Access:
     """Everything `user` may see, download and do with `dossier` now."""
-    parties = _parties(user, dossier)
+    parties, on_path = _standing(user, dossier)
     if not parties:
         return NOTHING
     files: set[FileKind] = set()
@@ -197,7 +194,7 @@ def dossier_access(*, user: Any, dossier: Dossier) -> Access:
             Action.PROCESS,  # the desk's own steps (receive and hand on, return)
         }
     if Party.PATH in parties:
-        agencies = _agencies_on_path(user, dossier)
+        agencies = sorted(on_path)
         # Rights at an agency are accounts.permissions' (a specialist or leader processes).
         if any(can(user, "dossier.process", Agency(pk=pk)) for pk in agencies):
             actions.add(Action.PROCESS)
