@@ -2,7 +2,7 @@
 download and PDF of the portal asks (docs/access-policy.md has the table, decision 0009 why).
 
     access.dossier_access(user=user, dossier=dossier)     -> Access (sees, files, actions)
-    access.dossiers_visible_to(user=user, party=...)      -> the same rule as a queryset
+    access.dossiers_visible_to(user=user, parties=...)    -> the same rule as a queryset
     access.dossier_may_rate(user=user, dossier=d, token=t) / access.dossiers_with_public_status()
     access.register_agencies(user=user)                   -> whose register the user may print
 
@@ -56,9 +56,9 @@ class FileKind(enum.StrEnum):
     SUPPLEMENT_REQUEST = FormPurpose.SUPPLEMENT_REQUEST.value  # form 02
     REFUSAL = FormPurpose.REFUSAL.value  # form 03
     APOLOGY = FormPurpose.APOLOGY.value  # form 04
-    STOP_NOTICE = FormPurpose.STOP_NOTICE.value  # form 05
-    CONTROL_SLIP = "control_slip"  # form 06 (2018) / 05 (2025): built from the history
-    REGISTER_LINE = "register_line"  # the dossier's line in its desk's register
+    STOP_NOTICE = FormPurpose.STOP_NOTICE.value  # 2025 form 05
+    CONTROL_SLIP = "control_slip"  # 2018 form 05 / 2025 form 06: built from the history
+    REGISTER_LINE = "register_line"  # its line in the desk's register (2018 form 06 / 2025 07)
     RESULT = "result"
 
 
