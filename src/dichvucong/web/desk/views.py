@@ -21,6 +21,7 @@ from dichvucong.catalog import formdefs
 from dichvucong.core.audit import log_access
 from dichvucong.core.errors import ServiceError
 from dichvucong.documents.selectors import documents_issued
+from dichvucong.dossiers import access
 from dichvucong.dossiers.models import Dossier
 from dichvucong.dossiers.selectors.desk import (
     desk_agencies,
@@ -111,14 +112,15 @@ def queue(request):
     )
 
 
-def _detail_context(dossier: Dossier, **forms) -> dict:
+def _detail_context(request, dossier: Dossier, **forms) -> dict:
+    permitted = access.dossier_access(user=request.user, dossier=dossier)
     context = {
         "dossier": dossier,
         "answers": formdefs.answers_display(dossier.version, dossier.answers or {}),
         **vars(dossier_record_for_desk(dossier=dossier)),
-        "can_act": dossier.awaits_reception,
+        "can_act": dossier.awaits_reception and permitted.may(access.Action.RECEIVE),
         # Withdrawn before receipt: the desk closes it (after receipt the leader does).
-        "can_stop": dossier.withdrawn_before_receipt,
+        "can_stop": dossier.withdrawn_before_receipt and permitted.may(access.Action.STOP),
         "issued_documents": documents_issued(dossier=dossier),
     }
     if context["can_act"]:
@@ -135,7 +137,7 @@ def _detail_context(dossier: Dossier, **forms) -> dict:
 def _render_detail(request, dossier: Dossier, status: int = 200, **forms):
     log_access(action="dossier.view_desk", instance=dossier)
     return render(
-        request, "web/desk/dossier.html", _detail_context(dossier, **forms), status=status
+        request, "web/desk/dossier.html", _detail_context(request, dossier, **forms), status=status
     )
 
 
