@@ -265,6 +265,15 @@ class Dossier(models.Model):
         return self.status == DossierStatus.PROCESSING
 
     @property
+    def awaits_payment(self) -> bool:
+        return self.status == DossierStatus.AWAITING_PAYMENT
+
+    @property
+    def is_resolved(self) -> bool:
+        """Approved, the result not yet handed over."""
+        return self.status == DossierStatus.RESOLVED
+
+    @property
     def result_is_out(self) -> bool:
         """Resolved or returned: the applicant may read the result."""
         return self.status in RESULT_OUT
