@@ -27,7 +27,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def dossier_document(
     request: HttpRequest, kind: str, code: str | None = None, pk: int | None = None
 ) -> FileResponse:
-    """A dossier's form as a PDF, for its applicant and the officers of its agencies.
+    """A dossier's form as a PDF, for whoever dossiers.access lets download that kind (its
+    applicant, the officers of the agencies on its path).
 
     Anyone else gets 404, whether or not the dossier exists.
     """
@@ -52,7 +53,7 @@ def dossier_document(
 @require_GET
 def control_slip(request: HttpRequest, pk: int) -> HttpResponse:
     """The dossier's process control slip, built from its history at the time of reading: for
-    its applicant and the officers who may see the dossier; 404 for anyone else."""
+    whoever dossiers.access lets download it; 404 for anyone else."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     dossier = control_slip_dossier(user=request.user, pk=pk)
