@@ -57,6 +57,12 @@ DOSSIER_URLS = {
     "api:dossier-status": ("get", {"code": "code"}, (200,)),
 }
 
+# Pages that name dossiers by a query parameter: asked the same way (the register lists the
+# owners of every dossier a desk received).
+QUERY_URLS = {
+    "documents:register": {"agency": "desk", "from": "2026-03-01", "to": "2026-03-31"},
+}
+
 NOT_DOSSIER_URLS = {
     "web:dossier-start": "a procedure's local code: starts a new draft",
     "web:desk-paper-file": "an agency and a procedure version: files a new paper dossier",
@@ -143,6 +149,7 @@ def things(db, settings, tmp_path):
         "code": dossier.code,
         "attachment": AttachmentFactory(dossier=dossier).pk,
         "result": dossier.result_files.get().pk,
+        "desk": dossier.receiving_agency_id,
         "w": w,
     }
 
@@ -178,6 +185,19 @@ def test_each_dossier_url_asks_the_policy_and_refuses_outsiders(client, things, 
 
         assert asked, f"{name} answered {who} without asking dossiers.access"
         assert response.status_code in expected, (who, response.status_code)
+
+
+@pytest.mark.parametrize("name", sorted(QUERY_URLS))
+def test_each_query_url_asks_the_policy_and_refuses_outsiders(client, things, asked, name):
+    query = {key: things.get(source, source) for key, source in QUERY_URLS[name].items()}
+    for who, user in _outsiders(things["w"]).items():
+        client.force_login(user)
+        asked.clear()
+
+        response = client.get(reverse(name), {**query, "format": "xlsx"})
+
+        assert asked, f"{name} answered {who} without asking dossiers.access"
+        assert response.status_code == 403, (who, response.status_code)
 
 
 @pytest.mark.parametrize("name", sorted(DOSSIER_URLS))
