@@ -40,6 +40,9 @@ def test_result_files_only_once_resolved():
     w = world()
     dossier = to_result(w)
 
-    assert list(result_files_for_applicant(dossier=dossier)) == list(dossier.result_files.all())
+    applicant = dossier.owner_account
+    assert list(result_files_for_applicant(user=applicant, dossier=dossier)) == list(
+        dossier.result_files.all()
+    )
     dossier.status = "processing"  # in memory only: the selector reads the status it is given
-    assert not result_files_for_applicant(dossier=dossier).exists()
+    assert not result_files_for_applicant(user=applicant, dossier=dossier).exists()

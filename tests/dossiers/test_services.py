@@ -11,6 +11,7 @@ from dichvucong.catalog.models import OnlineLevel
 from dichvucong.core.constants import LEGAL_TIMEZONE
 from dichvucong.core.errors import ServiceError
 from dichvucong.core.models import AuditEntry
+from dichvucong.dossiers import access
 from dichvucong.dossiers.constants import DossierStatus, ResultDelivery
 from dichvucong.dossiers.models import Attachment, Dossier
 from dichvucong.dossiers.services import (
@@ -330,7 +331,7 @@ def test_answers_update_stores_answers_and_another_owner():
     assert dossier.owner_account is None
     assert dossier.submitter_account == applicant
     # The submitter still sees the dossier: it is theirs as submitter.
-    assert dossier.owner_id == applicant.pk
+    assert access.dossier_access(user=applicant, dossier=dossier).sees
 
 
 def test_answers_update_refused_after_submission():

@@ -737,11 +737,11 @@ def test_an_inter_agency_dossier_from_receipt_to_return(db):
         (w.processing.pk, "resolved"),
         (w.desk.pk, "returned"),
     ]
-    from dichvucong.dossiers.selectors.officer import officer_can_view
+    from dichvucong.dossiers import access
 
-    assert officer_can_view(user=w.partner_specialist, dossier=dossier)
+    assert access.dossier_access(user=w.partner_specialist, dossier=dossier).sees
     outsider = MembershipFactory(specialist=True, agency=AgencyFactory()).user
-    assert not officer_can_view(user=outsider, dossier=dossier)
+    assert not access.dossier_access(user=outsider, dossier=dossier).sees
 
 
 def test_a_dossier_received_under_the_2018_rule_set(db):

@@ -16,12 +16,14 @@ Who may do what:
   than province admin) and drafts the procedures their agencies are competent for; the
   province admin drafts any procedure and is the only one who publishes;
 - one-stop officers receive, specialists (and leaders, who take steps over when they reassign)
-  process, leaders approve; these three see their agency's dossiers;
-- an applicant sees their own dossiers and edits their own profile.
+  process, leaders approve, at their agencies;
+- a user edits their own profile.
+
+Who may see, download or act on one dossier is not here: dichvucong.dossiers.access answers it,
+from these rights at the agencies on the dossier's path.
 
 Objects are duck-typed so later apps need not change this module: an agency, anything with an
-`agency_id` (a dossier, a membership, a procedure), a user for "profile.edit", and for
-"dossier.view" anything with an `owner_id` (the applicant's account) and/or an `agency_id`.
+`agency_id` (a dossier, a membership, a procedure), and a user for "profile.edit".
 """
 
 from __future__ import annotations
@@ -142,17 +144,6 @@ def dossier_approve(user, obj) -> bool:
     return _holds(user, frozenset({Role.LEADER}), obj)
 
 
-def dossier_view(user, obj) -> bool:
-    if obj is None:
-        return False
-    owner_id = getattr(obj, "owner_id", None)
-    if owner_id is not None and owner_id == user.pk:
-        return True
-    if isinstance(obj, Agency) or hasattr(obj, "agency_id"):
-        return _holds(user, OFFICER_ROLES, obj)
-    return False
-
-
 ACTIONS: dict[str, Callable[[Any, Any], bool]] = {
     "agency.manage": agency_manage,
     "agency.view_admin": agency_view_admin,
@@ -167,7 +158,6 @@ ACTIONS: dict[str, Callable[[Any, Any], bool]] = {
     "dossier.process": dossier_process,
     "dossier.handle": dossier_handle,
     "dossier.approve": dossier_approve,
-    "dossier.view": dossier_view,
 }
 
 

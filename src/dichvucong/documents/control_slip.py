@@ -22,8 +22,8 @@ from django.utils import timezone
 from dichvucong.catalog.templatetags.catalog_tags import time_text
 from dichvucong.core.constants import FormPurpose
 from dichvucong.core.selectors import ruleset_form_get, ruleset_in_force
+from dichvucong.dossiers import access
 from dichvucong.dossiers.models import Dossier, DossierHistory, DossierStep
-from dichvucong.dossiers.selectors.officer import officer_can_view
 
 from .formatting import local_time, moment_words
 from .models import ControlSlip
@@ -266,10 +266,8 @@ def control_slip_current(*, dossier: Dossier) -> ControlSlip:
 
 
 def control_slip_dossier(*, user: Any, pk: int) -> Dossier | None:
-    """The received dossier if the user may read its slip — its applicant, or an officer who
-    may see it — else None (whether it exists is not told)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
+    """The received dossier if the user may read its slip (dossiers.access decides), else
+    None (whether it exists is not told)."""
     dossier = (
         Dossier.objects.select_related(
             "version",
@@ -282,8 +280,8 @@ def control_slip_dossier(*, user: Any, pk: int) -> Dossier | None:
         .filter(pk=pk, received_at__isnull=False)
         .first()
     )
-    if dossier is None:
+    if dossier is None or not access.dossier_may_download(
+        user=user, dossier=dossier, kind=access.FileKind.CONTROL_SLIP
+    ):
         return None
-    if user.pk in (dossier.owner_account_id, dossier.submitter_account_id):
-        return dossier
-    return dossier if officer_can_view(user=user, dossier=dossier) else None
+    return dossier

@@ -13,10 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from dichvucong.accounts.models import Membership
 from dichvucong.agencies.models import Agency
 from dichvucong.core.constants import LEGAL_TIMEZONE, FormPurpose
 from dichvucong.core.errors import ServiceError
@@ -34,27 +33,6 @@ MAX_PERIOD_DAYS = 366
 # (measured: ≈ 18 ms a line for the PDF, ≈ 1 ms for the XLSX; bench/PROFILE.md). A longer
 # register is asked for as shorter periods, or as the workbook.
 MAX_LINES = {"pdf": 1_000, "xlsx": 20_000}
-REGISTER_ROLES = frozenset({Membership.Role.ONE_STOP_OFFICER, Membership.Role.LEADER})
-
-
-def _is_province_wide(user: Any) -> bool:
-    return user.is_superuser or user.is_province_admin
-
-
-def register_agencies(*, user: Any) -> QuerySet[Agency]:
-    """The receiving agencies whose register the user may print: a one-stop officer's or a
-    leader's own agencies; every one for a province admin."""
-    agencies = Agency.objects.filter(receives_dossiers=True).order_by("name", "pk")
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return agencies.none()
-    if _is_province_wide(user):
-        return agencies
-    own = {agency for agency, role in user.active_roles() if role in REGISTER_ROLES}
-    return agencies.filter(pk__in=own)
-
-
-def register_can_view(*, user: Any, agency: Agency) -> bool:
-    return register_agencies(user=user).filter(pk=agency.pk).exists()
 
 
 def register_form(*, date_to: datetime.date) -> OfficialForm:

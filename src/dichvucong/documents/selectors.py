@@ -1,34 +1,25 @@
-"""Reads for document downloads, with the dossier-level permission check."""
+"""Reads for document downloads; who may download which is dossiers.access."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dichvucong.accounts.permissions import can
+from dichvucong.dossiers import access
 from dichvucong.dossiers.models import Dossier
 
 from .models import DocumentKind, GeneratedDocument
 
-OFFICER_ACTIONS = ("dossier.view", "dossier.receive")
 
-
-def document_can_download(*, user: Any, dossier: Dossier) -> bool:
-    """The dossier's owner or submitter, or an officer of its receiving or processing agency."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.pk in (dossier.owner_account_id, dossier.submitter_account_id):
-        return True
-    agencies = [dossier.receiving_agency, dossier.processing_agency]
-    return any(
-        can(user, action, agency) for agency in agencies if agency for action in OFFICER_ACTIONS
-    )
-
-
-def dossier_get_for_document(*, user: Any, code: str | None = None, pk: int | None = None):
-    """The dossier if the user may download its documents, else None (existence not told)."""
+def dossier_get_for_document(
+    *, user: Any, kind: str, code: str | None = None, pk: int | None = None
+) -> Dossier | None:
+    """The dossier if the user may download its form of `kind` (dossiers.access decides),
+    else None (whether it exists is not told)."""
     dossiers = Dossier.objects.select_related("receiving_agency", "processing_agency")
     dossier = dossiers.filter(code=code).first() if code else dossiers.filter(pk=pk).first()
-    if dossier is None or not document_can_download(user=user, dossier=dossier):
+    if dossier is None or not access.dossier_may_download(
+        user=user, dossier=dossier, kind=access.FileKind(kind)
+    ):
         return None
     return dossier
 

@@ -6,12 +6,12 @@ from django.views.decorators.http import require_GET
 
 from dichvucong.core.audit import log_access
 from dichvucong.core.errors import ServiceError
+from dichvucong.dossiers import access
 
 from .control_slip import control_slip_current, control_slip_dossier
 from .forms import RegisterForm
 from .models import DocumentKind
 from .register import (
-    register_agencies,
     register_form,
     register_pdf,
     register_size_check,
@@ -27,7 +27,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def dossier_document(
     request: HttpRequest, kind: str, code: str | None = None, pk: int | None = None
 ) -> FileResponse:
-    """A dossier's form as a PDF, for its applicant and the officers of its agencies.
+    """A dossier's form as a PDF, for whoever dossiers.access lets download that kind (its
+    applicant, the officers of the agencies on its path).
 
     Anyone else gets 404, whether or not the dossier exists.
     """
@@ -35,7 +36,7 @@ def dossier_document(
         return redirect_to_login(request.get_full_path())
     if kind not in DocumentKind.values:
         raise Http404
-    dossier = dossier_get_for_document(user=request.user, code=code, pk=pk)
+    dossier = dossier_get_for_document(user=request.user, kind=kind, code=code, pk=pk)
     if dossier is None:
         raise Http404
     document = document_current(dossier=dossier, kind=kind)
@@ -52,8 +53,8 @@ def dossier_document(
 @require_GET
 def control_slip(request: HttpRequest, pk: int) -> FileResponse:
     """The dossier's process control slip as of its latest history row (stored, rendered again
-    only after a transition): for its applicant and the officers who may see the dossier; 404
-    for anyone else."""
+    only after a transition): for whoever dossiers.access lets download it; 404 for anyone
+    else."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     dossier = control_slip_dossier(user=request.user, pk=pk)
@@ -71,11 +72,11 @@ def control_slip(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
     """The tracking register of a receiving agency over a period, as PDF or XLSX; the form page
-    when a parameter is missing or wrong. For the agency's one-stop officers and leaders and
-    the province's administrators."""
+    when a parameter is missing or wrong. For the agency's one-stop officers and leaders only
+    (dossiers.access.register_agencies: it lists owners' names)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    agencies = register_agencies(user=request.user)
+    agencies = access.register_agencies(user=request.user)
     asked = request.GET.get("agency", "")
     if not agencies.exists() or (asked.isdigit() and not agencies.filter(pk=int(asked)).exists()):
         raise PermissionDenied

@@ -18,6 +18,9 @@ class DossierStatus(models.TextChoices):
     RETURNED = "returned", _("Result returned")
 
 
+# The result reaches the applicant once approved (resolved) or handed over (returned).
+RESULT_OUT = frozenset({DossierStatus.RESOLVED, DossierStatus.RETURNED})
+
 # The national portal's status codes (TrangThaiHoSo, domain.md §9); a draft has none.
 NATIONAL_STATUS_CODE: dict[str, int] = {
     DossierStatus.SUBMITTED: 1,

@@ -24,6 +24,7 @@ from dichvucong.core.models import RuleSet
 
 from .constants import (
     NATIONAL_STATUS_CODE,
+    RESULT_OUT,
     Channel,
     DossierStatus,
     PartyKind,
@@ -238,13 +239,44 @@ class Dossier(models.Model):
 
     @property
     def agency_id(self) -> int:
-        """The agency whose officers see the dossier now (accounts.permissions duck-types it)."""
+        """The agency that handles the dossier now (accounts.permissions.can reads it)."""
         return self.processing_agency_id or self.receiving_agency_id
 
     @property
-    def owner_id(self) -> int | None:
-        """The applicant's account (accounts.permissions duck-types it)."""
-        return self.owner_account_id or self.submitter_account_id
+    def is_draft(self) -> bool:
+        return self.status == DossierStatus.DRAFT
+
+    @property
+    def awaits_reception(self) -> bool:
+        """Submitted and waiting at the desk: receive, ask for a supplement or refuse."""
+        return self.status == DossierStatus.SUBMITTED
+
+    @property
+    def withdrawn_before_receipt(self) -> bool:
+        """The applicant withdrew it before the desk received it: the desk closes it."""
+        return self.status == DossierStatus.WITHDRAWAL_REQUESTED and self.received_at is None
+
+    @property
+    def awaits_supplement(self) -> bool:
+        return self.status == DossierStatus.SUPPLEMENT_REQUESTED
+
+    @property
+    def is_processing(self) -> bool:
+        return self.status == DossierStatus.PROCESSING
+
+    @property
+    def awaits_payment(self) -> bool:
+        return self.status == DossierStatus.AWAITING_PAYMENT
+
+    @property
+    def is_resolved(self) -> bool:
+        """Approved, the result not yet handed over."""
+        return self.status == DossierStatus.RESOLVED
+
+    @property
+    def result_is_out(self) -> bool:
+        """Resolved or returned: the applicant may read the result."""
+        return self.status in RESULT_OUT
 
 
 def attachment_upload_to(instance: Attachment, filename: str) -> str:

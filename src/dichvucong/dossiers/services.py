@@ -32,6 +32,7 @@ from dichvucong.core.audit import audit_change, snapshot
 from dichvucong.core.errors import ServiceError, text_within_limit
 from dichvucong.core.filenames import clean_file_name
 
+from . import access
 from .constants import DossierStatus, ResultDelivery
 from .models import Attachment, Dossier, ResultFile
 
@@ -76,11 +77,8 @@ def max_files_per_component() -> int:
 
 
 def _check_applicant(dossier: Dossier, actor: Any) -> None:
-    if (
-        actor is None
-        or not getattr(actor, "is_authenticated", False)
-        or actor.pk not in (dossier.owner_account_id, dossier.submitter_account_id)
-    ):
+    # The applicant's answers and files (dossiers.access: its owner's or submitter's account).
+    if not access.dossier_access(user=actor, dossier=dossier).may(access.Action.EDIT):
         raise NotYourDossier(_("This dossier is not yours."))
 
 

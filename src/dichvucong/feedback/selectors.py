@@ -8,8 +8,31 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from dichvucong.dossiers.models import Dossier
+
 from .constants import Satisfaction
 from .models import Rating
+
+
+def dossier_for_rating(*, code: str) -> Dossier | None:
+    """The dossier with this code, with what the rating page shows and the access policy
+    reads (who may rate is dossiers.access.dossier_may_rate)."""
+    return (
+        Dossier.objects.select_related("version", "processing_agency", "receiving_agency")
+        .only(
+            "pk",
+            "code",
+            "status",
+            "received_at",
+            "owner_account_id",
+            "submitter_account_id",
+            "version__name",
+            "processing_agency__code",
+            "receiving_agency__code",
+        )
+        .filter(code=code)
+        .first()
+    )
 
 
 def rating_for_dossier(*, dossier: Any) -> Rating | None:

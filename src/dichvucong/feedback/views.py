@@ -17,14 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from dichvucong.core.errors import ServiceError
+from dichvucong.dossiers import access
 from dichvucong.dossiers.api.throttling import LookupRateThrottle
 from dichvucong.dossiers.models import Dossier
 from dichvucong.dossiers.selectors.public import MalformedCode, dossier_code_check
-from dichvucong.dossiers.tokens import rating_token_valid
 
 from .constants import RatingVia
 from .forms import RatingForm
-from .selectors import rating_for_dossier
+from .selectors import dossier_for_rating, rating_for_dossier
 from .services import rating_submit
 
 
@@ -33,20 +33,7 @@ def _dossier(code: str) -> Dossier:
         code = dossier_code_check(code=code)
     except MalformedCode:
         raise Http404 from None
-    dossier = (
-        Dossier.objects.select_related("version", "processing_agency", "receiving_agency")
-        .only(
-            "pk",
-            "code",
-            "owner_account_id",
-            "submitter_account_id",
-            "version__name",
-            "processing_agency__code",
-            "receiving_agency__code",
-        )
-        .filter(code=code)
-        .first()
-    )
+    dossier = dossier_for_rating(code=code)
     if dossier is None:
         raise Http404
     return dossier
@@ -67,16 +54,17 @@ def _throttled(request) -> HttpResponse | None:
 def rate(request, code: str):
     token = request.GET.get("t", "")
     user = request.user
-    is_applicant = False
     if not (user.is_authenticated and token == ""):
         refused = _throttled(request)
         if refused is not None:
             return refused
     dossier = _dossier(code)
-    if user.is_authenticated:
-        is_applicant = user.pk in (dossier.owner_account_id, dossier.submitter_account_id)
-    if not is_applicant and not (token and rating_token_valid(dossier.code, token)):
+    if not access.dossier_may_rate(user=user, dossier=dossier, token=token):
         raise Http404
+    # Signed in as its applicant (not merely holding the paper): the comment is shown back.
+    is_applicant = bool(
+        access.dossier_access(user=user, dossier=dossier).parties & access.APPLICANT
+    )
     here = reverse("feedback:rate", kwargs={"code": dossier.code})
     if token:
         here = f"{here}?{urlencode({'t': token})}"

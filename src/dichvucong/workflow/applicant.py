@@ -18,6 +18,7 @@ from dichvucong.dossiers.models import Dossier, SupplementRequest
 
 from .engine import transition_apply
 from .processing import pause_end
+from .transitions import transition_get
 
 
 class DossierIncomplete(ServiceError):
@@ -42,6 +43,11 @@ def dossier_problems(dossier: Dossier) -> list[str]:
     if dossier.result_delivery == "post" and not dossier.delivery_address:
         problems.append(str(_("Enter the address to which the result is posted.")))
     return problems
+
+
+def withdrawal_open(*, dossier: Dossier) -> bool:
+    """Whether the applicant may still ask to withdraw the dossier (before a result)."""
+    return dossier.status in transition_get("request_withdrawal").sources
 
 
 def dossier_submit(*, dossier: Dossier, actor: Any) -> Dossier:

@@ -20,6 +20,7 @@ from dichvucong.accounts.permissions import can
 from dichvucong.agencies.models import Agency
 from dichvucong.core.audit import audit_change, snapshot
 from dichvucong.core.errors import ServiceError
+from dichvucong.dossiers import access
 from dichvucong.dossiers.models import Dossier, DossierHistory
 
 from .effects import run_handlers
@@ -48,7 +49,7 @@ def _check_actor(transition: Transition, dossier: Dossier, actor: Any, agency: A
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         raise ActorNotAllowed(_("Please log in."), code="actor")
     if transition.actor == "applicant":
-        if actor.pk not in (dossier.owner_account_id, dossier.submitter_account_id):
+        if not access.dossier_access(user=actor, dossier=dossier).parties & access.APPLICANT:
             raise ActorNotAllowed(_("This dossier is not yours."), code="actor")
         return
     if not can(actor, transition.permission, agency):

@@ -22,9 +22,9 @@ from dichvucong.catalog.cache import catalogue_generation
 from dichvucong.catalog.models import ProcedureVersion, ProcessRole, VersionStatus
 from dichvucong.core.keyset import cursor_encode, keyset_after, keyset_page
 from dichvucong.core.text import Fold, fold
+from dichvucong.dossiers import access
 from dichvucong.dossiers.constants import DossierStatus, ResultDelivery
 from dichvucong.dossiers.models import Apology, Dossier, DossierStep
-from dichvucong.dossiers.selectors.officer import dossiers_visible_to_officer
 
 from .processing import UNFINISHED
 from .steps import holds_role, neighbour
@@ -257,10 +257,13 @@ def inbox_procedures(*, agency_id: int) -> list[tuple[int, str]]:
 
 
 def dossier_for_officer(*, user: Any, pk: int) -> Dossier:
-    """A dossier the officer may see (at one of their agencies' steps); DoesNotExist otherwise."""
-    return (
-        dossiers_visible_to_officer(user=user)
-        .select_related(
+    """A dossier the officer may see (dossiers.access: on one of their agencies' path);
+    DoesNotExist otherwise."""
+    return access.dossier_get_visible(
+        user=user,
+        pk=pk,
+        parties=access.OFFICER,
+        related=(
             "version",
             "version__procedure",
             "version__competent_agency",
@@ -268,8 +271,7 @@ def dossier_for_officer(*, user: Any, pk: int) -> Dossier:
             "processing_agency",
             "rule_set",
             "time_option",
-        )
-        .get(pk=pk)
+        ),
     )
 
 
@@ -332,7 +334,26 @@ def officer_actions(
         and dossier.result_delivery != ResultDelivery.ONLINE
     ):
         actions.add("return")
-    return frozenset(actions)
+    # Never more than the dossier's access policy allows the user.
+    allowed = access.dossier_access(user=user, dossier=dossier).actions
+    return frozenset(name for name in actions if PAGE_ACTION_RIGHT[name] in allowed)
+
+
+# The right (dossiers.access.Action) each action of the officer's page needs.
+PAGE_ACTION_RIGHT = {
+    "take": access.Action.PROCESS,
+    "forward": access.Action.PROCESS,
+    "send_back": access.Action.PROCESS,
+    "supplement": access.Action.PROCESS,
+    "fee": access.Action.PROCESS,
+    "propose": access.Action.PROCESS,
+    "assign": access.Action.ASSIGN,
+    "approve": access.Action.APPROVE,
+    "stop": access.Action.STOP,
+    "apology": access.Action.APOLOGISE,
+    "payment": access.Action.RECORD_PAYMENT,
+    "return": access.Action.RETURN_RESULT,
+}
 
 
 # --- Deadlines: violations and apology prompts ---------------------------------------------
@@ -427,12 +448,12 @@ def apology_prompts(
 # --- The desk: what waits on it besides new dossiers ------------------------------------------
 
 
-def desk_followups(*, agency_ids: frozenset[int], limit: int = 50) -> list[Dossier]:
+def desk_followups(*, user: Any, limit: int = 50) -> list[Dossier]:
     """Dossiers waiting on the desk's one-stop officer after submission: withdrawn before
     receipt (the desk closes them: stop), or awaiting the fee a processing officer required
     (the desk records the payment). Few at any time: one limited list, oldest first."""
     return list(
-        Dossier.objects.filter(receiving_agency_id__in=agency_ids)
+        access.dossiers_visible_to(user=user, parties=frozenset({access.Party.DESK}))
         .filter(
             Q(status=DossierStatus.WITHDRAWAL_REQUESTED, received_at__isnull=True)
             | Q(status=DossierStatus.AWAITING_PAYMENT)

@@ -6,23 +6,20 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from dichvucong.agencies.models import Agency
+from dichvucong.catalog.models import Component, ProcedureVersion
+
+from .. import access
 from ..constants import NATIONAL_STATUS_CODE, NATIONAL_STATUS_LABEL, DossierStatus
-from ..models import Dossier, DossierHistory, ResultFile
-
-# The result reaches the applicant once it is approved (resolved) or handed over (returned).
-RESULT_VISIBLE = frozenset({DossierStatus.RESOLVED, DossierStatus.RETURNED})
-
-
-def _mine(user: Any) -> Q:
-    return Q(owner_account=user) | Q(submitter_account=user)
+from ..models import Apology, Attachment, Dossier, DossierHistory, ResultFile, SupplementRequest
 
 
 def dossier_list_for_applicant(*, user: Any) -> QuerySet[Dossier]:
     """The applicant's dossiers, newest first, with what the list shows in one query."""
     return (
-        Dossier.objects.filter(_mine(user))
+        access.dossiers_visible_to(user=user, parties=access.APPLICANT)
         .select_related("version", "receiving_agency")
         .only(
             "pk",
@@ -42,10 +39,11 @@ def dossier_list_for_applicant(*, user: Any) -> QuerySet[Dossier]:
 
 def dossier_get_for_applicant(*, user: Any, pk: int) -> Dossier:
     """One of the applicant's dossiers; Dossier.DoesNotExist for anyone else's (views: 404)."""
-    return (
-        Dossier.objects.filter(_mine(user))
-        .select_related("version", "receiving_agency", "processing_agency", "rule_set")
-        .get(pk=pk)
+    return access.dossier_get_visible(
+        user=user,
+        pk=pk,
+        parties=access.APPLICANT,
+        related=("version", "receiving_agency", "processing_agency", "rule_set"),
     )
 
 
@@ -101,9 +99,52 @@ def dossier_timeline_for_applicant(*, dossier: Dossier) -> list[TimelineEntry]:
     return entries
 
 
-def result_files_for_applicant(*, dossier: Dossier) -> QuerySet[ResultFile]:
-    """The result documents the applicant may download: none before the dossier is resolved
-    (or returned), and never a proposal the leader sent back."""
-    if dossier.status not in RESULT_VISIBLE:
-        return ResultFile.objects.none()
-    return dossier.result_files.filter(withdrawn_at__isnull=True).order_by("uploaded_at", "id")
+def result_files_for_applicant(*, user: Any, dossier: Dossier) -> QuerySet[ResultFile]:
+    """The result documents the applicant may download (access.result_files_for: none before
+    the dossier is resolved or returned, and never a proposal the leader sent back)."""
+    return access.result_files_for(user=user, dossier=dossier)
+
+
+def supplement_open(*, dossier: Dossier) -> SupplementRequest | None:
+    """The supplement request the applicant answers now, with its components; None unless one
+    is asked for."""
+    if not dossier.awaits_supplement:
+        return None
+    return (
+        dossier.supplement_requests.filter(resolved_at__isnull=True)
+        .prefetch_related("components")
+        .last()
+    )
+
+
+def attachments_current(*, dossier: Dossier) -> list[Attachment]:
+    """The dossier's files in force (not replaced), in upload order."""
+    return list(dossier.attachments.filter(replaced_at__isnull=True))
+
+
+def attachment_of_dossier(*, dossier: Dossier, pk: int) -> Attachment | None:
+    return dossier.attachments.filter(pk=pk).first()
+
+
+def apology_latest(*, dossier: Dossier) -> Apology | None:
+    """The latest apology (form 04) when the date was moved; None otherwise."""
+    return dossier.apologies.last() if dossier.extended_due_at else None
+
+
+def desks_for_version(*, version: ProcedureVersion) -> list[Agency]:
+    """The desks that receive the procedure's dossiers, with their administrative units."""
+    return list(version.receiving_agencies.filter(receives_dossiers=True).select_related("unit"))
+
+
+def desk_default(*, desks: list[Agency], user: Any) -> Agency | None:
+    """The desk of the applicant's commune when their address names its unit, else the first."""
+    address = (user.address or "").casefold()
+    for agency in desks:
+        if agency.unit_id and agency.unit.name.casefold() in address:
+            return agency
+    return desks[0] if desks else None
+
+
+def component_of_dossier(*, dossier: Dossier, key: str) -> Component | None:
+    """The component of the dossier's procedure an upload names (its id as posted)."""
+    return dossier.version.components.filter(pk=key if key.isdigit() else 0).first()

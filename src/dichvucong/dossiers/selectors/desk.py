@@ -16,10 +16,12 @@ from dichvucong.core.constants import LEGAL_TIMEZONE
 from dichvucong.core.keyset import cursor_encode, keyset_after, keyset_page
 from dichvucong.core.text import Fold, fold
 
+from .. import access
 from ..constants import DossierStatus
-from ..models import Dossier
+from ..models import Attachment, Dossier, DossierHistory, SupplementRequest
 
 QUEUE_PAGE_SIZE = 25
+DESK = frozenset({access.Party.DESK})
 QUEUE_FIELDS = (
     "pk",
     "code",
@@ -60,6 +62,17 @@ def desk_versions(*, agency_ids: frozenset[int]) -> QuerySet[ProcedureVersion]:
     )
 
 
+def desk_and_version(
+    *, user: Any, agency_pk: int, version_pk: int
+) -> tuple[Agency | None, ProcedureVersion | None]:
+    """One of the user's desks and a published version it receives (for a paper dossier)."""
+    agency = desk_agencies(user=user).filter(pk=agency_pk).first()
+    if agency is None:
+        return None, None
+    version = desk_versions(agency_ids=frozenset({agency_pk})).filter(pk=version_pk).first()
+    return agency, version
+
+
 @dataclass(frozen=True)
 class QueuePage:
     dossiers: list[Dossier]
@@ -68,7 +81,7 @@ class QueuePage:
 
 def dossier_queue_for_desk(
     *,
-    agency_ids: frozenset[int],
+    user: Any,
     version_id: int | None = None,
     channel: str = "",
     submitted_from: dt.date | None = None,
@@ -77,17 +90,17 @@ def dossier_queue_for_desk(
     after: str | None = None,
     page_size: int | None = None,
 ) -> QueuePage:
-    """Submitted dossiers waiting at these desks, oldest first, one page (keyset: no count).
+    """Submitted dossiers waiting at the user's desks, oldest first, one page (keyset: no
+    count).
 
     With `search`, every dossier filed at these desks (not drafts) is searched: `search` matches a dossier code or an ID number exactly, or part of the owner's name.
     Dates are local calendar dates of submission, both ends included.
     """
     search = search.strip()
+    # The dossiers the user sees as a desk officer (access: filed at their desks, no draft).
     # The queue is what waits; a search also finds what the desk already handled (by code).
-    queryset = Dossier.objects.filter(receiving_agency_id__in=agency_ids)
-    if search:
-        queryset = queryset.exclude(status=DossierStatus.DRAFT)
-    else:
+    queryset = access.dossiers_visible_to(user=user, parties=DESK)
+    if not search:
         queryset = queryset.filter(status=DossierStatus.SUBMITTED)
     if version_id:
         queryset = queryset.filter(version_id=version_id)
@@ -127,16 +140,35 @@ def dossier_queue_for_desk(
 
 def dossier_get_for_desk(*, user: Any, pk: int) -> Dossier:
     """A dossier filed at one of the officer's desks (not a draft); DoesNotExist otherwise."""
-    return (
-        Dossier.objects.filter(receiving_agency_id__in=desk_agency_ids(user=user))
-        .exclude(status=DossierStatus.DRAFT)
-        .select_related(
+    return access.dossier_get_visible(
+        user=user,
+        pk=pk,
+        parties=DESK,
+        related=(
             "version",
             "version__competent_agency",
             "receiving_agency",
             "processing_agency",
             "rule_set",
             "time_option",
-        )
-        .get(pk=pk)
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class DeskRecord:
+    """What the desk's dossier page lists of one dossier, each kind in one query."""
+
+    attachments: list[Attachment]
+    history: list[DossierHistory]
+    supplements: list[SupplementRequest]
+
+
+def dossier_record_for_desk(*, dossier: Dossier) -> DeskRecord:
+    return DeskRecord(
+        attachments=list(
+            dossier.attachments.filter(replaced_at__isnull=True).select_related("component")
+        ),
+        history=list(dossier.history.select_related("agency")),
+        supplements=list(dossier.supplement_requests.prefetch_related("components")),
     )

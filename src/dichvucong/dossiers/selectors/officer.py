@@ -1,14 +1,10 @@
-"""What an officer may see of dossiers beyond the desk: those at their agencies' steps."""
+"""What the officer's dossier page reads of one dossier (which dossiers an officer may see is
+dossiers.access: `dossiers_visible_to(user=..., parties=access.OFFICER)`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
-
-from dichvucong.accounts.permissions import OFFICER_ROLES
-from dichvucong.dossiers.constants import DossierStatus
 from dichvucong.dossiers.models import (
     Apology,
     Attachment,
@@ -18,31 +14,6 @@ from dichvucong.dossiers.models import (
     ResultFile,
     SupplementRequest,
 )
-
-
-def officer_agency_ids(*, user: Any) -> frozenset[int]:
-    """The agencies where the user holds an officer role today."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return frozenset()
-    return frozenset(agency for agency, role in user.active_roles() if role in OFFICER_ROLES)
-
-
-def dossiers_visible_to_officer(*, user: Any) -> QuerySet[Dossier]:
-    """Dossiers received by, processed by, or passing through a step of one of the officer's
-    agencies (an inter-agency partner sees the dossiers it worked on); never drafts."""
-    agency_ids = officer_agency_ids(user=user)
-    if not agency_ids:
-        return Dossier.objects.none()
-    at_step = DossierStep.objects.filter(dossier=OuterRef("pk"), agency_id__in=agency_ids)
-    return Dossier.objects.exclude(status=DossierStatus.DRAFT).filter(
-        Q(receiving_agency_id__in=agency_ids)
-        | Q(processing_agency_id__in=agency_ids)
-        | Exists(at_step)
-    )
-
-
-def officer_can_view(*, user: Any, dossier: Dossier) -> bool:
-    return dossiers_visible_to_officer(user=user).filter(pk=dossier.pk).exists()
 
 
 @dataclass(frozen=True)
@@ -58,7 +29,7 @@ class OfficerRecord:
 
 
 def dossier_record_for_officer(*, dossier: Dossier) -> OfficerRecord:
-    """The dossier's record as an officer reads it (the caller has checked `officer_can_view`):
+    """The dossier's record as an officer reads it (the caller found it through dossiers.access):
     its steps, history, supplement requests, current files, results and apologies."""
     return OfficerRecord(
         steps=list(dossier.steps.select_related("agency", "assignee", "handed_by", "finished_by")),

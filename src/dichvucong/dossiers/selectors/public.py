@@ -24,8 +24,8 @@ from dichvucong.catalog.labels import VERSION_LABELS
 from dichvucong.core.caching import read_labels
 from dichvucong.core.errors import ServiceError
 
+from .. import access
 from ..constants import NATIONAL_STATUS_CODE, NATIONAL_STATUS_LABEL, DossierStatus
-from ..models import Dossier
 
 # <receiving agency identifier>-<YYMMDD>-<daily sequence> (domain.md §1.1); checked before any
 # query, so a malformed or hostile input never reaches the database.
@@ -144,7 +144,8 @@ def dossier_public_status(*, code: str) -> PublicStatus | None:
     # columns repeated; a LEFT JOIN, so a dossier without history still comes back once).
     # values_list(): plain tuples of the whitelisted columns only, no model instances.
     rows = list(
-        Dossier.objects.filter(code=code)
+        access.dossiers_with_public_status()
+        .filter(code=code)
         .values_list(*_DOSSIER_COLUMNS, *_HISTORY_COLUMNS)
         .order_by("history__at", "history__id")
     )

@@ -20,22 +20,31 @@ from dichvucong.catalog.selectors import procedure_get_public
 from dichvucong.core.errors import ServiceError
 from dichvucong.documents.formatting import rating_path
 from dichvucong.documents.selectors import documents_issued
-from dichvucong.dossiers import services
-from dichvucong.dossiers.constants import DossierStatus
+from dichvucong.dossiers import access, services
 from dichvucong.dossiers.models import Attachment, Dossier
 from dichvucong.dossiers.selectors.applicant import (
-    RESULT_VISIBLE,
+    apology_latest,
+    attachment_of_dossier,
+    attachments_current,
+    component_of_dossier,
+    desk_default,
+    desks_for_version,
     dossier_get_for_applicant,
     dossier_list_for_applicant,
     dossier_timeline_for_applicant,
     result_files_for_applicant,
+    supplement_open,
 )
 from dichvucong.dossiers.selectors.files import attachment_for_download, result_file_for_download
 from dichvucong.feedback.selectors import rating_for_dossier
 from dichvucong.web.files import private_file_response
 from dichvucong.workflow import processing
-from dichvucong.workflow.applicant import dossier_problems, dossier_resubmit, dossier_submit
-from dichvucong.workflow.transitions import transition_get
+from dichvucong.workflow.applicant import (
+    dossier_problems,
+    dossier_resubmit,
+    dossier_submit,
+    withdrawal_open,
+)
 
 from .forms import DeliveryForm, DeskForm, OwnerForm, UploadForm, WithdrawalForm
 
@@ -49,28 +58,9 @@ def _own(request, pk: int) -> Dossier:
 
 def _editable_draft(request, pk: int) -> Dossier:
     dossier = _own(request, pk)
-    if dossier.status != DossierStatus.DRAFT:
+    if not dossier.is_draft:
         raise Http404(_("This dossier has been submitted and can no longer be changed."))
     return dossier
-
-
-def _open_supplement(dossier: Dossier):
-    if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED:
-        return None
-    return (
-        dossier.supplement_requests.filter(resolved_at__isnull=True)
-        .prefetch_related("components")
-        .last()
-    )
-
-
-def default_desk(agencies, user):
-    """The desk of the applicant's commune when their address names its unit, else the first."""
-    address = (user.address or "").casefold()
-    for agency in agencies:
-        if agency.unit_id and agency.unit.name.casefold() in address:
-            return agency
-    return agencies[0] if agencies else None
 
 
 @login_required
@@ -86,9 +76,7 @@ def dossier_start(request, local_code: str):
     version = procedure_get_public(local_code=local_code)
     if version is None or not version.accepts_online_dossiers:
         raise Http404(_("This procedure cannot be submitted online."))
-    agencies = list(
-        version.receiving_agencies.filter(receives_dossiers=True).select_related("unit")
-    )
+    agencies = desks_for_version(version=version)
     if request.method == "POST":
         form = DeskForm(request.POST, agencies=version.receiving_agencies.all())
         if form.is_valid():
@@ -104,7 +92,7 @@ def dossier_start(request, local_code: str):
                 messages.success(request, _("Your draft is saved. You can come back to it later."))
                 return redirect("web:dossier-form", pk=dossier.pk)
     else:
-        desk = default_desk(agencies, request.user)
+        desk = desk_default(desks=agencies, user=request.user)
         form = DeskForm(
             initial={"receiving_agency": desk.pk if desk else None},
             agencies=version.receiving_agencies.all(),
@@ -173,7 +161,7 @@ def dossier_form(request, pk: int):
 def _slots(dossier: Dossier, editable_components: set[int] | None = None):
     """Each file slot with its current files (and whether the applicant may change it now)."""
     current: dict[int | None, list[Attachment]] = {}
-    for attachment in dossier.attachments.filter(replaced_at__isnull=True):
+    for attachment in attachments_current(dossier=dossier):
         current.setdefault(attachment.component_id, []).append(attachment)
     slots = []
     for component, label, required in formdefs.file_slots(dossier.version):
@@ -193,8 +181,8 @@ def _slots(dossier: Dossier, editable_components: set[int] | None = None):
 @require_http_methods(["GET", "POST"])
 def dossier_files(request, pk: int):
     dossier = _own(request, pk)
-    request_open = _open_supplement(dossier)
-    if dossier.status != DossierStatus.DRAFT and request_open is None:
+    request_open = supplement_open(dossier=dossier)
+    if not dossier.is_draft and request_open is None:
         raise Http404(_("This dossier has been submitted and can no longer be changed."))
     editable = (
         {component.pk for component in request_open.components.all()} if request_open else None
@@ -205,9 +193,7 @@ def dossier_files(request, pk: int):
             key = form.cleaned_data["component"]
             component = None
             if key != "template":
-                component = dossier.version.components.filter(
-                    pk=key if key.isdigit() else 0
-                ).first()
+                component = component_of_dossier(dossier=dossier, key=key)
                 if component is None:
                     raise Http404(_("This component is not part of the procedure."))
             uploads = request.FILES.getlist("upload")
@@ -259,7 +245,7 @@ def dossier_files(request, pk: int):
 @require_POST
 def dossier_file_remove(request, pk: int, attachment_pk: int):
     dossier = _own(request, pk)
-    attachment = dossier.attachments.filter(pk=attachment_pk).first()
+    attachment = attachment_of_dossier(dossier=dossier, pk=attachment_pk)
     if attachment is None:
         raise Http404
     try:
@@ -332,29 +318,27 @@ def dossier_review(request, pk: int):
 @require_GET
 def dossier_submitted(request, pk: int):
     dossier = _own(request, pk)
-    if dossier.status == DossierStatus.DRAFT:
+    if dossier.is_draft:
         return redirect("web:dossier-review", pk=dossier.pk)
     return render(request, "web/applicant/submitted.html", {"dossier": dossier})
 
 
-def _may_withdraw(dossier: Dossier) -> bool:
-    return dossier.status in transition_get("request_withdrawal").sources
-
-
-def _detail_context(dossier: Dossier, *, withdrawal_form=None) -> dict:
+def _detail_context(request, dossier: Dossier, *, withdrawal_form=None) -> dict:
     slots, template_files = _slots(dossier)
-    may_withdraw = _may_withdraw(dossier)
+    may_withdraw = withdrawal_open(dossier=dossier) and access.dossier_access(
+        user=request.user, dossier=dossier
+    ).may(access.Action.WITHDRAW)
     return {
         "dossier": dossier,
         "timeline": dossier_timeline_for_applicant(dossier=dossier),
         "answers": formdefs.answers_display(dossier.version, dossier.answers),
         "slots": slots,
         "template_files": template_files,
-        "supplement": _open_supplement(dossier),
+        "supplement": supplement_open(dossier=dossier),
         "issued_documents": documents_issued(dossier=dossier),
-        "apology": dossier.apologies.last() if dossier.extended_due_at else None,
-        "result_ready": dossier.status in RESULT_VISIBLE,
-        "result_files": list(result_files_for_applicant(dossier=dossier)),
+        "apology": apology_latest(dossier=dossier),
+        "result_ready": dossier.result_is_out,
+        "result_files": list(result_files_for_applicant(user=request.user, dossier=dossier)),
         "withdrawal_form": (withdrawal_form or WithdrawalForm()) if may_withdraw else None,
         "rating": rating_for_dossier(dossier=dossier) if dossier.code else None,
         "rating_link": rating_path(dossier.code) if dossier.code else None,
@@ -365,7 +349,7 @@ def _detail_context(dossier: Dossier, *, withdrawal_form=None) -> dict:
 @require_GET
 def dossier_detail(request, pk: int):
     dossier = _own(request, pk)
-    return render(request, "web/applicant/detail.html", _detail_context(dossier))
+    return render(request, "web/applicant/detail.html", _detail_context(request, dossier))
 
 
 @login_required
@@ -387,13 +371,13 @@ def dossier_withdraw(request, pk: int):
                 _("Your request to withdraw the dossier is sent. The agency will stop it."),
             )
             return redirect("web:dossier-detail", pk=dossier.pk)
-    if not _may_withdraw(dossier):
+    if not withdrawal_open(dossier=dossier):
         messages.error(request, _("This dossier can no longer be withdrawn."))
         return redirect("web:dossier-detail", pk=dossier.pk)
     return render(
         request,
         "web/applicant/detail.html",
-        _detail_context(dossier, withdrawal_form=form),
+        _detail_context(request, dossier, withdrawal_form=form),
         status=400,
     )
 
@@ -420,7 +404,7 @@ def dossier_resubmit_view(request, pk: int):
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect("web:dossier-files", pk=dossier.pk)
-    if dossier.status == DossierStatus.PROCESSING:
+    if dossier.is_processing:
         messages.success(request, _("Your supplemented dossier is sent back to processing."))
     else:
         messages.success(request, _("Your supplemented dossier is sent to the desk."))

@@ -21,14 +21,16 @@ from dichvucong.catalog import formdefs
 from dichvucong.core.audit import log_access
 from dichvucong.core.errors import ServiceError
 from dichvucong.documents.selectors import documents_issued
-from dichvucong.dossiers.constants import DossierStatus
+from dichvucong.dossiers import access
 from dichvucong.dossiers.models import Dossier
 from dichvucong.dossiers.selectors.desk import (
     desk_agencies,
     desk_agency_ids,
+    desk_and_version,
     desk_versions,
     dossier_get_for_desk,
     dossier_queue_for_desk,
+    dossier_record_for_desk,
 )
 from dichvucong.workflow.engine import ActorNotAllowed
 from dichvucong.workflow.intake import (
@@ -61,10 +63,10 @@ def _desk_ids(request) -> frozenset[int]:
 
 
 def _dossier(request, pk: int) -> Dossier:
-    _desk_ids(request)
     try:
         return dossier_get_for_desk(user=request.user, pk=pk)
     except Dossier.DoesNotExist:
+        _desk_ids(request)  # not a desk officer at all: 403
         raise Http404(_("No dossier with this number was filed at your desk.")) from None
 
 
@@ -88,7 +90,7 @@ def queue(request):
     form = QueueFilterForm(request.GET or None, versions=versions)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     page = dossier_queue_for_desk(
-        agency_ids=ids,
+        user=request.user,
         version_id=filters.get("version"),
         channel=filters.get("channel", ""),
         submitted_from=filters.get("submitted_from"),
@@ -105,24 +107,20 @@ def queue(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "followups": desk_followups(agency_ids=ids),
+            "followups": desk_followups(user=request.user),
         },
     )
 
 
-def _detail_context(dossier: Dossier, **forms) -> dict:
+def _detail_context(request, dossier: Dossier, **forms) -> dict:
+    permitted = access.dossier_access(user=request.user, dossier=dossier)
     context = {
         "dossier": dossier,
         "answers": formdefs.answers_display(dossier.version, dossier.answers or {}),
-        "attachments": list(
-            dossier.attachments.filter(replaced_at__isnull=True).select_related("component")
-        ),
-        "history": list(dossier.history.select_related("agency")),
-        "supplements": list(dossier.supplement_requests.prefetch_related("components")),
-        "can_act": dossier.status == DossierStatus.SUBMITTED,
+        **vars(dossier_record_for_desk(dossier=dossier)),
+        "can_act": dossier.awaits_reception and permitted.may(access.Action.RECEIVE),
         # Withdrawn before receipt: the desk closes it (after receipt the leader does).
-        "can_stop": dossier.status == DossierStatus.WITHDRAWAL_REQUESTED
-        and dossier.received_at is None,
+        "can_stop": dossier.withdrawn_before_receipt and permitted.may(access.Action.STOP),
         "issued_documents": documents_issued(dossier=dossier),
     }
     if context["can_act"]:
@@ -139,7 +137,7 @@ def _detail_context(dossier: Dossier, **forms) -> dict:
 def _render_detail(request, dossier: Dossier, status: int = 200, **forms):
     log_access(action="dossier.view_desk", instance=dossier)
     return render(
-        request, "web/desk/dossier.html", _detail_context(dossier, **forms), status=status
+        request, "web/desk/dossier.html", _detail_context(request, dossier, **forms), status=status
     )
 
 
@@ -264,9 +262,10 @@ def paper_file(request, agency_pk: int, version_pk: int):
     ids = _desk_ids(request)
     if agency_pk not in ids:
         raise Http404(_("You do not work at this desk."))
-    agency = desk_agencies(user=request.user).get(pk=agency_pk)
-    version = desk_versions(agency_ids=frozenset({agency_pk})).filter(pk=version_pk).first()
-    if version is None:
+    agency, version = desk_and_version(
+        user=request.user, agency_pk=agency_pk, version_pk=version_pk
+    )
+    if agency is None or version is None:
         raise Http404(_("This desk does not receive dossiers of this procedure."))
     form = PaperDossierForm(request.POST or None, request.FILES or None, version=version)
     if request.method == "POST" and form.is_valid():

@@ -29,7 +29,8 @@ from dichvucong.agencies.labels import AGENCY_LABELS
 from dichvucong.core.audit import log_access
 from dichvucong.core.errors import ServiceError
 from dichvucong.documents.selectors import documents_issued
-from dichvucong.dossiers.models import Attachment, Dossier, DossierStep, ResultFile
+from dichvucong.dossiers.models import Dossier, DossierStep
+from dichvucong.dossiers.selectors.files import attachment_for_download, result_file_for_download
 from dichvucong.dossiers.selectors.officer import dossier_record_for_officer
 from dichvucong.web.files import private_file_response
 from dichvucong.workflow import processing
@@ -78,10 +79,10 @@ def _pairs(request) -> list[tuple[int, str]]:
 
 
 def _dossier(request, pk: int) -> Dossier:
-    _pairs(request)
     try:
         return dossier_for_officer(user=request.user, pk=pk)
     except Dossier.DoesNotExist:
+        _pairs(request)  # not an officer at all: 403
         raise Http404(_("No dossier with this number is at your agency.")) from None
 
 
@@ -347,7 +348,7 @@ def dossier_action(request, pk: int, action: str):
 def attachment_download(request, pk: int, attachment_pk: int):
     """A dossier's file for an officer who may see the dossier (an inter-agency partner too)."""
     dossier = _dossier(request, pk)
-    attachment = Attachment.objects.filter(dossier=dossier, pk=attachment_pk).first()
+    attachment = attachment_for_download(user=request.user, pk=attachment_pk, dossier_id=dossier.pk)
     if attachment is None:
         raise Http404
     return private_file_response(attachment, action="attachment.download_officer")
@@ -357,7 +358,7 @@ def attachment_download(request, pk: int, attachment_pk: int):
 @require_GET
 def result_download(request, pk: int, file_pk: int):
     dossier = _dossier(request, pk)
-    result = ResultFile.objects.filter(dossier=dossier, pk=file_pk).first()
+    result = result_file_for_download(user=request.user, pk=file_pk, dossier_id=dossier.pk)
     if result is None:
         raise Http404
     return private_file_response(result, action="result_file.download_officer")
