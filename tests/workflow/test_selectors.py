@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from dichvucong.catalog.cache import catalogue_changed
 from dichvucong.dossiers.constants import DossierStatus
@@ -165,6 +166,33 @@ def test_a_step_of_two_working_days_handed_on_tuesday_is_due_soon_from_wednesday
     assert mark(handed) == ""
     assert mark(local(2026, 12, 9, 7, 19)) == ""
     assert mark(local(2026, 12, 9, 7, 20)) == "soon"
+
+
+@pytest.mark.clock
+@pytest.mark.django_db
+def test_a_step_handed_on_now_is_unmarked_then_soon_then_overdue():
+    # At any instant (the clock sweep): the specialist's two working days give a due-soon
+    # period that starts after the hand-off; the leader's one working day gives none.
+    w = world()
+    now = timezone.now()
+    dossier = _at_specialist(w, received=now - dt.timedelta(days=3), forwarded=now)
+    step = open_step(dossier)
+    assert now < step.warn_at < step.due_at
+
+    def mark(user, at):
+        (row,) = inbox(user=user, now=at).rows
+        return row.mark
+
+    assert mark(w.specialist, now) == ""
+    assert mark(w.specialist, step.warn_at - dt.timedelta(minutes=1)) == ""
+    assert mark(w.specialist, step.warn_at) == "soon"
+    assert mark(w.specialist, step.due_at + dt.timedelta(minutes=1)) == "overdue"
+
+    processing.step_take(step=step, actor=w.specialist)
+    processing.step_forward(step=open_step(dossier), actor=w.specialist)
+    leader_step = open_step(dossier)
+    assert leader_step.warn_at == leader_step.due_at
+    assert mark(w.leader, timezone.now()) == ""
 
 
 def test_due_mark_without_dates():
