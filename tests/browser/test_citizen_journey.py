@@ -417,6 +417,7 @@ def result_and_rating(page: Page, dossier_pk: int) -> None:
 
 # Received "now": the appointment, the receipt and the marks follow the clock (decision 0008).
 @pytest.mark.clock
+@pytest.mark.journey
 def test_a_new_citizen_submits_online_and_gets_the_result(demo, new_page, tmp_path):
     page = new_page()
     register(page)
