@@ -91,11 +91,6 @@ def browser_settings(settings):
     # The live server speaks plain HTTP: production's HTTPS-only cookies would never come back.
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
-    # The server's clock may be travelled (tests marked `clock`, the sweep's DVC_TEST_NOW) while
-    # Chromium's is real: a cookie whose expiry is in Chromium's past would be dropped, so the
-    # cookies here last as long as the browser context (decision 0008).
-    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-    settings.CSRF_COOKIE_AGE = None
     settings.DEBUG = False
     return settings
 
