@@ -8,11 +8,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev system browser setup demo messages check lint format migrations-check clean help bench schema screenshots
+.PHONY: run test sweep install install-dev system browser setup demo messages check lint format migrations-check clean help bench schema screenshots
 
 help:
 	@echo "make run   — set up and serve the portal with demo data (embedded mode: SQLite, no services)"
 	@echo "make test  — install what the tests need and run the whole suite"
+	@echo "make sweep — the tests that depend on the clock, at every instant of tests/clock.py"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +57,11 @@ demo: install messages
 
 test: install-dev messages browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The clock sweep (decision 0008): the tests marked `clock` at every instant of tests/clock.py,
+# on the configured database. `DVC_TEST_NOW=2026-02-13T16:59 make test` runs all at one instant.
+sweep: install-dev messages
+	PYTHON=$(PY) bash scripts/clock-sweep.sh $(PYTEST_ARGS)
 
 # The README's screenshots (docs/screenshots/), taken by the browser tests' set-up on the demo.
 screenshots: install-dev messages browser

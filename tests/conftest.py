@@ -1,5 +1,77 @@
+"""Fixtures for the whole suite.
+
+Time is an input (decision 0008). A test about what happens "now" is marked `clock`: it runs
+at `DEFAULT_NOW`, or at `DVC_TEST_NOW` when that is set, and must pass at any instant; the clock
+sweep (`--clock-sweep`, scripts/clock-sweep.sh) runs it at each instant of tests/clock.py. A
+test whose fixed data assume a later "now" says so with `@pytest.mark.now(moment)` and runs
+there always. With `DVC_TEST_NOW` set, every other test travels there too: the whole suite at
+one instant.
+"""
+
+import datetime as dt
+import os
+
 import pytest
+import time_machine
 from django.utils import translation
+
+from tests.clock import DEFAULT_NOW, LOCAL, SWEEP
+
+
+def sweep_now() -> dt.datetime | None:
+    """The instant of `DVC_TEST_NOW` (ISO 8601, local time when it names no offset), or None."""
+    raw = os.environ.get("DVC_TEST_NOW", "").strip()
+    if not raw:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(raw)
+    except ValueError as error:
+        raise pytest.UsageError(f"DVC_TEST_NOW={raw!r} is not an ISO 8601 time: {error}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL)
+
+
+def pytest_report_header(config):
+    moment = sweep_now()
+    if config.getoption("clock_sweep"):
+        return f"clock: the tests marked `clock` at {len(SWEEP)} instants (tests/clock.py)"
+    return f"clock: DVC_TEST_NOW={moment.isoformat()}" if moment else None
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock-sweep",
+        action="store_true",
+        help="run each test marked `clock` at every instant of tests/clock.py SWEEP",
+    )
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.config.getoption("clock_sweep") and metafunc.definition.get_closest_marker("clock"):
+        metafunc.parametrize("clock_instant", list(SWEEP.values()), ids=list(SWEEP))
+
+
+@pytest.fixture
+def clock_instant():
+    """The sweep's instant for this run of a `clock` test (parametrized by --clock-sweep)."""
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _clock(request, clock_instant):
+    """Travel to the instant of `@pytest.mark.now(moment)` (a test whose fixed data assume
+    it), else to the sweep's instant (every test), else to DEFAULT_NOW (tests marked `clock`).
+
+    The clock ticks from there (tick=True): code that measures durations still sees time pass.
+    The instant is passed as UTC so time-machine leaves the process's TZ alone (Django set it).
+    """
+    pinned = request.node.get_closest_marker("now")
+    moment = pinned.args[0] if pinned else (clock_instant or sweep_now())
+    if moment is None and request.node.get_closest_marker("clock") is None:
+        yield None
+        return
+    moment = moment or DEFAULT_NOW
+    with time_machine.travel(moment.astimezone(dt.UTC), tick=True):
+        yield moment
 
 
 @pytest.fixture(scope="session")

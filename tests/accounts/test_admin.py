@@ -148,6 +148,7 @@ def test_ending_a_membership_in_the_admin_goes_through_the_service(client, staff
     assert AuditEntry.objects.filter(action="membership.end", object_pk=str(membership.pk)).exists()
 
 
+@pytest.mark.clock
 def test_end_now_action(client, staffing):
     membership = staffing["specialist_a"]
     client.force_login(staffing["admin_a"])

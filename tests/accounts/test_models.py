@@ -64,6 +64,7 @@ def test_one_open_membership_per_user_agency_and_role():
     MembershipFactory(user=held.user, agency=held.agency, leader=True, expired=True)
 
 
+@pytest.mark.clock
 def test_active_memberships_follow_their_dates():
     now = timezone.now()
     current = MembershipFactory()

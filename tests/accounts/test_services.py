@@ -151,6 +151,7 @@ def test_profile_update_refuses_another_accounts_id_number():
 # --- Memberships
 
 
+@pytest.mark.clock
 def test_grant_records_the_membership_in_the_agencys_chain():
     user, agency = UserFactory(), AgencyFactory(code="000.00.02.H30")
     membership = services.membership_grant(
@@ -164,6 +165,7 @@ def test_grant_records_the_membership_in_the_agencys_chain():
     assert not user.is_staff  # ordinary officers do not need the Django admin
 
 
+@pytest.mark.clock
 def test_grant_of_an_administrator_role_opens_the_admin_and_ending_it_closes_it():
     user, agency = UserFactory(), AgencyFactory()
     membership = services.membership_grant(
@@ -203,12 +205,14 @@ def test_grant_refuses_an_overlapping_membership_and_changes_nothing():
     assert not AuditEntry.objects.exists()
 
 
+@pytest.mark.clock
 def test_grant_after_an_ended_membership_is_allowed():
     ended = MembershipFactory(leader=True, expired=True)
     services.membership_grant(user=ended.user, agency=ended.agency, role=Membership.Role.LEADER)
     assert Membership.objects.active().filter(user=ended.user).count() == 1
 
 
+@pytest.mark.clock
 def test_grant_refuses_an_end_before_the_start():
     now = timezone.now()
     with pytest.raises(ServiceError) as refusal:

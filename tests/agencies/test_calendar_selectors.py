@@ -67,6 +67,30 @@ def test_working_hours_between_for():
     assert hours == timedelta(hours=2)
 
 
+@pytest.mark.parametrize(
+    ("start", "due", "warn"),
+    [
+        # Two working days from Tue 07:20: warned one working day before, on Wed 07:20.
+        (vn(2026, 12, 8, 7, 20), vn(2026, 12, 10, 7, 20), vn(2026, 12, 9, 7, 20)),
+        # One working day from Tue 07:20, or from Mon 20:00 (counted from Tue 07:00): no due-soon
+        # period, whatever the hour it started.
+        (vn(2026, 12, 8, 7, 20), vn(2026, 12, 9, 7, 20), vn(2026, 12, 9, 7, 20)),
+        (vn(2026, 12, 7, 20, 0), vn(2026, 12, 9, 7, 0), vn(2026, 12, 9, 7, 0)),
+        # Same-day at 17:00: none either. Received after the cut-off it has the next day too.
+        (vn(2026, 12, 8, 7, 20), vn(2026, 12, 8, 17, 0), vn(2026, 12, 8, 17, 0)),
+        (vn(2026, 12, 8, 15, 1), vn(2026, 12, 9, 17, 0), vn(2026, 12, 9, 7, 0)),
+        # Over Tết: one working day before Mon 23/2/2026 10:00 is Fri 13/2 10:00 (3 h + 5 h).
+        (vn(2026, 2, 13, 8, 0), vn(2026, 2, 23, 10, 0), vn(2026, 2, 13, 10, 0)),
+    ],
+)
+def test_warn_at_for_is_one_working_day_before_unless_that_is_not_after_the_start(start, due, warn):
+    assert calendar_selectors.warn_at_for(due_at=due, start=start) == warn
+
+
+def test_warn_at_for_without_a_start_is_always_one_working_day_before():
+    assert calendar_selectors.warn_at_for(due_at=vn(2026, 12, 8, 17, 0)) == vn(2026, 12, 8, 7, 0)
+
+
 # --- Years seeded on demand
 
 

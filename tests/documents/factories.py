@@ -9,6 +9,7 @@ Factory sequences differ with the order tests run in, so every name the forms pr
 
 import datetime
 
+from dichvucong.agencies.calendar_selectors import due_at_for
 from dichvucong.core.selectors import ruleset_in_force
 from dichvucong.dossiers.models import SupplementRequest
 from tests.accounts.factories import UserFactory
@@ -56,12 +57,23 @@ def golden_dossier(*, state: str = "received", on: datetime.datetime = RECEIVED_
         "submitted_at": on - datetime.timedelta(hours=1),
     }
     if state == "received":
+        # The appointment from the time engine on the calendar, as intake sets it: five working
+        # days from Fri 13/2/2026 10:00 skip Tết (14/2-22/2) and fall on Fri 27/2/2026 10:00.
+        option = version.time_options.first()
+        due_at = due_at_for(
+            agency=version.competent_agency,
+            received_at=on,
+            duration=option.duration,
+            unit=option.unit,
+            same_day=option.same_day,
+            cutoff=option.cutoff,
+        )
         dossier = DossierFactory(
             received=True,
             version=version,
             code=f"000.03.21.H30-{on + datetime.timedelta(hours=7):%y%m%d}-0001",
             received_at=on,
-            due_at=on + datetime.timedelta(days=7),
+            due_at=due_at,
             rule_set=ruleset_in_force(at=on),
             register_book="2026",
             register_line=15,

@@ -17,6 +17,7 @@ def _officer(dossier):
     return MembershipFactory(one_stop_officer=True, agency=dossier.receiving_agency).user
 
 
+@pytest.mark.clock
 @pytest.mark.django_db
 def test_receiving_renders_the_receipt_after_commit(django_capture_on_commit_callbacks):
     dossier = DossierFactory(submitted=True)

@@ -7,10 +7,12 @@ from dichvucong.dossiers.selectors.applicant import (
     dossier_timeline_for_applicant,
     result_files_for_applicant,
 )
+from tests.clock import after_the_data
 from tests.dossiers.processing_paths import INTERNAL_NOTE, SUPPLEMENT_REASON, to_result
 from tests.workflow.world import world
 
-pytestmark = pytest.mark.django_db
+# The world's data are fixed dates in 2026; what these tests do "now" comes after them.
+pytestmark = [pytest.mark.django_db, after_the_data]
 
 
 def test_the_timeline_keeps_the_supplement_reason_and_drops_internal_notes(

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from tests.clock import after_the_data
 from tests.dossiers.processing_paths import (
     APOLOGY_REASON,
     INTERNAL_NOTE,
@@ -16,7 +17,8 @@ from tests.dossiers.processing_paths import (
 )
 from tests.workflow.world import world
 
-pytestmark = pytest.mark.django_db
+# The world's data are fixed dates in 2026; what these tests do "now" comes after them.
+pytestmark = [pytest.mark.django_db, after_the_data]
 
 
 @pytest.fixture

@@ -69,6 +69,7 @@ def test_submission_sends_a_vietnamese_acknowledgement(django_capture_on_commit_
     assert delivery.sent_at is not None
 
 
+@pytest.mark.clock
 @pytest.mark.django_db
 def test_receipt_mail_has_the_code_the_appointment_and_the_pdf(
     django_capture_on_commit_callbacks,

@@ -52,6 +52,7 @@ def test_start_defaults_to_the_desk_of_the_applicants_commune(client, applicant)
     assert page.context["form"].initial["receiving_agency"] == commune_desk.pk
 
 
+@pytest.mark.clock
 def test_the_whole_flow_from_the_procedure_page_to_submission(client, applicant, vietnamese):
     version = ProcedureVersionFactory(published=True)
     desk = version.receiving_agencies.get()
@@ -313,6 +314,7 @@ def test_an_officer_cannot_see_a_draft(client):
     assert _download(client, draft_file).status_code == 404
 
 
+@pytest.mark.clock
 def test_fix_the_requested_component_and_resubmit(client, applicant):
     from django.utils import timezone
 

@@ -34,6 +34,10 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+# Submitted, received and handed on "now" (decision 0008); the demo takes a while to load, so
+# the sweep leaves this journey out, as the browser's.
+@pytest.mark.clock
+@pytest.mark.journey
 @pytest.mark.django_db
 def test_a_demo_dossier_from_submission_to_returned_result_and_rating():
     call_command("load_demo", stdout=io.StringIO())

@@ -49,6 +49,7 @@ def _state(dossier):
 # --- queue
 
 
+@pytest.mark.clock
 @pytest.mark.django_db
 def test_queue_lists_the_desks_submitted_dossiers_oldest_first(client, desk):
     _agency, version, officer = desk
@@ -210,6 +211,7 @@ def test_the_right_officer_sees_the_dossier_and_the_view_is_logged(client, desk)
 # --- actions
 
 
+@pytest.mark.clock
 @pytest.mark.django_db
 def test_receive_through_the_page(client, desk, vietnamese):
     _agency, version, officer = desk
@@ -247,6 +249,7 @@ def test_receive_refusal_is_shown_and_changes_nothing(client, desk, vietnamese):
     assert _state(dossier) == before
 
 
+@pytest.mark.clock
 @pytest.mark.django_db
 def test_supplement_twice_needs_the_exception(client, desk, vietnamese):
     _, version, officer = desk
@@ -277,6 +280,7 @@ def test_supplement_twice_needs_the_exception(client, desk, vietnamese):
     assert dossier.supplement_requests.get().exception_reason == "Quy định mới"
 
 
+@pytest.mark.clock
 @pytest.mark.django_db
 def test_refuse_through_the_page(client, desk):
     _, version, officer = desk
@@ -300,6 +304,7 @@ def test_refuse_through_the_page(client, desk):
 # --- paper dossiers
 
 
+@pytest.mark.clock
 @pytest.mark.django_db
 def test_paper_dossier_through_the_pages(client, desk):
     agency, version, officer = desk
@@ -381,6 +386,7 @@ def _withdrawn(version):
     )
 
 
+@pytest.mark.clock
 @pytest.mark.django_db
 def test_a_dossier_withdrawn_before_receipt_is_listed_and_closed_by_the_desk(client, desk):
     _agency, version, officer = desk

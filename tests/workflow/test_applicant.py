@@ -52,6 +52,7 @@ def fill_form(dossier, actor, **overrides):
     return dossier_answers_update(dossier=dossier, actor=actor, answers=answers_to_json(form))
 
 
+@pytest.mark.clock
 def test_draft_to_submitted():
     version = ProcedureVersionFactory(published=True)
     applicant = UserFactory(applicant=True)
@@ -157,6 +158,7 @@ def supplement_case():
     return dossier, first, second, old_first, request
 
 
+@pytest.mark.clock
 def test_resubmit_after_fixing_only_the_requested_component(supplement_case):
     dossier, first, _second, old_first, request = supplement_case
     applicant = dossier.owner_account

@@ -7,6 +7,7 @@ from io import StringIO
 from unittest import mock
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from dichvucong.dossiers.models import Dossier, DossierStep
@@ -16,8 +17,13 @@ from dichvucong.workflow.applicant import dossier_resubmit
 from dichvucong.workflow.deadlines import deadlines_mark
 from dichvucong.workflow.steps import open_step
 from dichvucong.workflow.tasks import deadlines_mark_task
+from tests.clock import after_the_data
 from tests.dossiers.factories import AttachmentFactory
 from tests.workflow.world import local, world
+
+# The world's data are fixed dates in 2026; what these tests do "now" comes after them.
+pytestmark = after_the_data
+
 
 MINUTE = dt.timedelta(minutes=1)
 
@@ -169,7 +175,7 @@ def test_a_paused_dossier_is_not_marked_and_its_marks_restart_after_resubmission
 
     # The applicant resubmits two weeks later: the due times move on by the paused time.
     AttachmentFactory(dossier=dossier, component=component)
-    with mock.patch("django.utils.timezone.now", return_value=local(2026, 3, 17, 8, 0)):
+    with time_machine.travel(local(2026, 3, 17, 8, 0), tick=False):
         dossier = dossier_resubmit(dossier=dossier, actor=dossier.owner_account)
     step.refresh_from_db()
     assert step.due_at > local(2026, 3, 17, 8, 0)
@@ -190,7 +196,7 @@ def test_a_step_marked_before_a_pause_is_marked_again_for_its_new_due_time(
         step=step, actor=w.specialist, components=[component], reason="Thiếu", at=step.warn_at
     )
     AttachmentFactory(dossier=dossier, component=component)
-    with mock.patch("django.utils.timezone.now", return_value=local(2026, 3, 10, 8, 0)):
+    with time_machine.travel(local(2026, 3, 10, 8, 0), tick=False):
         dossier_resubmit(dossier=Dossier.objects.get(pk=dossier.pk), actor=dossier.owner_account)
     step.refresh_from_db()
     assert step.due_soon_notified_at is None  # the pause's end cleared the mark
@@ -281,7 +287,7 @@ def test_the_task_and_the_command_run_the_marks(w, events, django_capture_on_com
     )
     out = StringIO()
     with (
-        mock.patch("django.utils.timezone.now", return_value=local(2026, 3, 4, 15, 0)),
+        time_machine.travel(local(2026, 3, 4, 15, 0), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
         counts = deadlines_mark_task.apply().get()
@@ -297,8 +303,9 @@ def test_a_step_of_a_few_hours_is_not_announced_as_due_soon_only_as_overdue(
 ):
     dossier = w.dossier(at=local(2026, 3, 2, 8, 0))
     desk_step = open_step(dossier)
-    # Four working hours: its warning time (one working day before) is before it opened.
-    assert desk_step.warn_at < desk_step.started_at
+    # Four working hours: one working day before its due time is before it opened, so it has
+    # no due-soon period (its warning time is its due time).
+    assert desk_step.warn_at == desk_step.due_at
 
     opened = _mark(local(2026, 3, 2, 8, 15), django_capture_on_commit_callbacks)
     late = _mark(desk_step.due_at + MINUTE, django_capture_on_commit_callbacks)

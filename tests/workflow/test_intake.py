@@ -6,7 +6,13 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
+from dichvucong.agencies.calendar_selectors import (
+    due_at_for,
+    receipt_time_for,
+    working_hours_between_for,
+)
 from dichvucong.core.constants import LEGAL_TIMEZONE
 from dichvucong.core.errors import ServiceError
 from dichvucong.core.models import AuditEntry
@@ -172,6 +178,48 @@ def test_refused_receipt_consumes_no_number(desk):
     with pytest.raises(ActorNotAllowed):
         dossier_receive(dossier=dossier, actor=stranger, time_option=version.time_options.first())
     assert _snapshot(dossier) == before
+
+
+@pytest.mark.clock
+@pytest.mark.django_db
+@pytest.mark.parametrize("same_day", [False, True])
+def test_receiving_now_gives_a_working_receipt_time_a_code_of_that_day_and_the_appointment(
+    desk, same_day
+):
+    # Whatever the instant (the clock sweep): received at once inside a session, else at the
+    # next session's start; the code carries that day; the appointment and its warning time
+    # come from the calendar.
+    agency, processing, version, officer = desk
+    if same_day:
+        option = TimeOptionFactory(version=version, same_day=True, duration=0, position=5)
+    else:
+        option = TimeOptionFactory(version=version, duration=2, unit="working_days", position=5)
+    dossier = DossierFactory(version=version, receiving_agency=agency, submitted=True)
+    now = timezone.now()
+    dossier = dossier_receive(dossier=dossier, actor=officer, time_option=option)
+
+    received = dossier.received_at
+    # The clock ticks (tick=True): the receipt time of some moment between the two reads.
+    earliest = receipt_time_for(agency=agency, submitted_at=now)
+    assert earliest <= received <= receipt_time_for(agency=agency, submitted_at=timezone.now())
+    local_received = received.astimezone(LEGAL_TIMEZONE)
+    assert f"-{local_received:%y%m%d}-" in dossier.code
+    assert dossier.due_at == due_at_for(
+        agency=processing,
+        received_at=received,
+        duration=option.duration,
+        unit=option.unit,
+        same_day=same_day,
+        cutoff=option.cutoff or dossier.rule_set.same_day_cutoff,
+    )
+    assert received < dossier.due_at
+    left = working_hours_between_for(agency=processing, start=received, end=dossier.due_at)
+    if left <= dt.timedelta(hours=8):
+        # A working day or less (same-day, received before the cut-off): no apology prompt
+        # before the appointment.
+        assert dossier.warn_at == dossier.due_at
+    else:  # e.g. same-day received after 15:00: due at the next working day's closing
+        assert received < dossier.warn_at < dossier.due_at
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from dichvucong.catalog.cache import catalogue_changed
 from dichvucong.dossiers.constants import DossierStatus
@@ -112,6 +113,81 @@ def test_marks_soon_from_the_warning_time_and_overdue_after_the_due_time():
     assert mark(local(2026, 3, 3, 9, 0)) == "soon"
     assert mark(local(2026, 3, 4, 9, 0)) == "soon"  # due on the minute: not yet late
     assert mark(local(2026, 3, 4, 9, 1)) == "overdue"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "handed",
+    [
+        local(2026, 12, 8, 7, 20),  # Tuesday, in the morning session (the instant)
+        local(2026, 12, 7, 20, 0),  # Monday evening: counted from Tuesday 07:00
+        local(2026, 12, 11, 16, 59),  # Friday, a minute before closing
+    ],
+)
+def test_a_step_of_one_working_day_has_no_due_soon_period_wherever_it_starts(handed):
+    # The leader's step has one working day: warned "one working day before" it would be due
+    # soon from the moment it arrives (at 07:20 but not at 20:00 the evening before). It has
+    # no due-soon period; late, it is overdue.
+    w = world()
+    dossier = _at_specialist(w, received=handed - dt.timedelta(days=1))
+    processing.step_take(step=open_step(dossier), actor=w.specialist)
+    processing.step_forward(step=open_step(dossier), actor=w.specialist, at=handed)
+    step = open_step(dossier)
+    assert step.role == "leader" and step.warn_at == step.due_at
+
+    def mark(now):
+        (row,) = inbox(user=w.leader, now=now).rows
+        return row.mark
+
+    assert mark(handed) == ""
+    assert mark(step.due_at - dt.timedelta(minutes=1)) == ""
+    assert mark(step.due_at + dt.timedelta(minutes=1)) == "overdue"
+    assert inbox(user=w.leader, now=handed, due="soon").rows == []
+
+
+@pytest.mark.django_db
+def test_a_step_of_two_working_days_handed_on_tuesday_is_due_soon_from_wednesday():
+    w = world()
+    handed = local(2026, 12, 8, 7, 20)
+    dossier = _at_specialist(w, received=handed, forwarded=handed)
+    step = open_step(dossier)
+    # Two working days from Tuesday 07:20: due Thursday 07:20, warned from Wednesday 07:20.
+    assert (step.due_at, step.warn_at) == (local(2026, 12, 10, 7, 20), local(2026, 12, 9, 7, 20))
+
+    def mark(now):
+        (row,) = inbox(user=w.specialist, now=now).rows
+        return row.mark
+
+    assert mark(handed) == ""
+    assert mark(local(2026, 12, 9, 7, 19)) == ""
+    assert mark(local(2026, 12, 9, 7, 20)) == "soon"
+
+
+@pytest.mark.clock
+@pytest.mark.django_db
+def test_a_step_handed_on_now_is_unmarked_then_soon_then_overdue():
+    # At any instant (the clock sweep): the specialist's two working days give a due-soon
+    # period that starts after the hand-off; the leader's one working day gives none.
+    w = world()
+    now = timezone.now()
+    dossier = _at_specialist(w, received=now - dt.timedelta(days=3), forwarded=now)
+    step = open_step(dossier)
+    assert now < step.warn_at < step.due_at
+
+    def mark(user, at):
+        (row,) = inbox(user=user, now=at).rows
+        return row.mark
+
+    assert mark(w.specialist, now) == ""
+    assert mark(w.specialist, step.warn_at - dt.timedelta(minutes=1)) == ""
+    assert mark(w.specialist, step.warn_at) == "soon"
+    assert mark(w.specialist, step.due_at + dt.timedelta(minutes=1)) == "overdue"
+
+    processing.step_take(step=step, actor=w.specialist)
+    processing.step_forward(step=open_step(dossier), actor=w.specialist)
+    leader_step = open_step(dossier)
+    assert leader_step.warn_at == leader_step.due_at
+    assert mark(w.leader, timezone.now()) == ""
 
 
 def test_due_mark_without_dates():
@@ -374,6 +450,21 @@ def test_violations_list_late_finishes_overdue_open_dossiers_and_late_apologies(
             break
         after = one.next_cursor
     assert seen == [d.pk for d in page.dossiers]
+
+
+@pytest.mark.django_db
+def test_a_same_day_dossier_is_not_prompted_for_an_apology_before_its_due_time():
+    # Received at 07:20 and due at 17:00 the same day, it is "within a working day" of its
+    # appointment from the start: the leader is prompted only from its due time.
+    w = world()
+    w.version.time_options.update(duration=0, same_day=True)
+    received = local(2026, 12, 8, 7, 20)
+    dossier = _at_specialist(w, received=received)
+    assert dossier.current_due_at == local(2026, 12, 8, 17, 0)
+    assert dossier.warn_at == dossier.current_due_at
+    assert apology_prompts(user=w.leader, now=received) == []
+    assert apology_prompts(user=w.leader, now=local(2026, 12, 8, 16, 59)) == []
+    assert apology_prompts(user=w.leader, now=local(2026, 12, 8, 17, 0)) == [dossier]
 
 
 @pytest.mark.django_db

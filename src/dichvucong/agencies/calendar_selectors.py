@@ -203,12 +203,25 @@ def working_hours_between_for(
     return worktime.working_hours_between(cal, start, end)
 
 
-def warn_at_for(*, agency: Agency | None = None, due_at: datetime) -> datetime:
+def warn_at_for(
+    *, agency: Agency | None = None, due_at: datetime, start: datetime | None = None
+) -> datetime:
     """One working day (8 working hours, worktime.WORKING_DAY) before `due_at` under `agency`'s calendar:
-    from then on the step or dossier is "due soon" and a late dossier's apology is prompted."""
+    from then on the step or dossier is "due soon" and a late dossier's apology is prompted.
+
+    With `start` (when the step opened, the dossier was received, the new date was given):
+    something whose whole time from its first working moment is a working day or less (a
+    same-day dossier, a one-day leader step) has no due-soon period, or it would be "due soon"
+    from the moment it arrives, at 07:20 but not at 20:00 the evening before: its warning time
+    is then its due time, and it is marked again only when it runs late (decision 0008).
+    """
     year = _local_year(due_at)
-    cal = calendar_for(agency=agency, years=range(year - 1, year + 1))
-    return worktime.subtract_working_time(cal, due_at, worktime.WORKING_DAY)
+    first = year - 1 if start is None else min(year - 1, _local_year(start))
+    cal = calendar_for(agency=agency, years=range(first, year + 1))
+    warn = worktime.subtract_working_time(cal, due_at, worktime.WORKING_DAY)
+    if start is not None and warn <= worktime.receipt_time(cal, start):
+        return due_at
+    return warn
 
 
 def add_working_time_for(

@@ -113,7 +113,8 @@ def deadlines_mark(*, now: dt.datetime | None = None) -> DeadlineReport:
     - a dossier past its appointment (or new date): overdue, a violation without an apology.
 
     Something already overdue when first seen gets only the overdue mark's message; a step
-    with a budget of one working day or less, none for being due soon.
+    with a budget of one working day or less, none for being due soon, and a dossier with that
+    little time (same-day) no apology prompt before it is overdue.
     """
     now = now or timezone.now()
     report = DeadlineReport()
@@ -126,11 +127,14 @@ def deadlines_mark(*, now: dt.datetime | None = None) -> DeadlineReport:
         dossier_field="dossier_id",
     )
     report.steps_due_soon = _mark(
-        # A step whose whole budget is a working day or less (the desk's few hours) is due
-        # soon from the moment it opens: it gets no message for that, only if it runs late.
+        # A step whose whole budget is a working day or less (the desk's few hours) has no
+        # due-soon period (its warning time is its due time, agencies.calendar_selectors.
+        # warn_at_for; rows from before that rule: at or before its start): no message for
+        # that, only if it runs late.
         steps.filter(
             warn_at__lte=now,
             warn_at__gt=F("started_at"),
+            warn_at__lt=F("due_at"),
             due_at__gte=now,
             due_soon_notified_at__isnull=True,
         ),
@@ -148,8 +152,13 @@ def deadlines_mark(*, now: dt.datetime | None = None) -> DeadlineReport:
         dossier_field="pk",
     )
     report.apology_prompts = _mark(
+        # A same-day dossier has no prompt period (warning time = due time): it is prompted
+        # only once overdue, on the leader's page, with the overdue message.
         dossiers.filter(
-            warn_at__lte=now, current_due_at__gte=now, apology_prompted_at__isnull=True
+            warn_at__lte=now,
+            warn_at__lt=F("current_due_at"),
+            current_due_at__gte=now,
+            apology_prompted_at__isnull=True,
         ),
         flag="apology_prompted_at",
         event=APOLOGY_PROMPT,

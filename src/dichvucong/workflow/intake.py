@@ -133,7 +133,7 @@ def dossier_receive(
             "time_option": time_option,
             "due_at": due_at,
             "current_due_at": due_at,
-            "warn_at": warn_at_for(agency=processing_agency, due_at=due_at),
+            "warn_at": warn_at_for(agency=processing_agency, due_at=due_at, start=received_at),
         }
 
     changes: dict[str, Any] = {}

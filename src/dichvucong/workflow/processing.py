@@ -357,7 +357,9 @@ def pause_end(locked: Dossier, *, at: dt.datetime) -> dict[str, Any]:
         current.due_at = add_working_time_for(
             agency=current.agency, start=current.due_at, delta=paused
         )
-        current.warn_at = warn_at_for(agency=current.agency, due_at=current.due_at)
+        current.warn_at = warn_at_for(
+            agency=current.agency, due_at=current.due_at, start=current.started_at
+        )
         current.due_soon_notified_at = current.overdue_notified_at = None
         current.save(
             update_fields=["due_at", "warn_at", "due_soon_notified_at", "overdue_notified_at"]
@@ -369,7 +371,7 @@ def pause_end(locked: Dossier, *, at: dt.datetime) -> dict[str, Any]:
     moved = add_working_time_for(agency=agency, start=locked.current_due_at, delta=paused)
     return {
         "current_due_at": moved,
-        "warn_at": warn_at_for(agency=agency, due_at=moved),
+        "warn_at": warn_at_for(agency=agency, due_at=moved, start=locked.received_at),
         "apology_prompted_at": None,
         "overdue_notified_at": None,
     }
@@ -736,7 +738,7 @@ def apology_issue(
         return {
             "extended_due_at": new_due_at,
             "current_due_at": new_due_at,
-            "warn_at": warn_at_for(agency=agency, due_at=new_due_at),
+            "warn_at": warn_at_for(agency=agency, due_at=new_due_at, start=at),
             "apology_prompted_at": None,
             "overdue_notified_at": None,
         }

@@ -50,7 +50,7 @@ def step_open(
         handed_by=handed_by if getattr(handed_by, "pk", None) else None,
         started_at=at,
         due_at=due,
-        warn_at=warn_at_for(agency=agency, due_at=due),
+        warn_at=warn_at_for(agency=agency, due_at=due, start=at),
     )
 
 

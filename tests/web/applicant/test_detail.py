@@ -15,6 +15,7 @@ from dichvucong.feedback.constants import RatingVia, Satisfaction
 from dichvucong.feedback.services import rating_submit
 from dichvucong.workflow import processing
 from dichvucong.workflow.steps import open_step
+from tests.clock import after_the_data
 from tests.dossiers.factories import PDF_BYTES
 from tests.dossiers.processing_paths import (
     APOLOGY_REASON,
@@ -27,7 +28,8 @@ from tests.dossiers.processing_paths import (
 )
 from tests.workflow.world import world
 
-pytestmark = pytest.mark.django_db
+# The world's data are fixed dates in 2026; what these tests do "now" comes after them.
+pytestmark = [pytest.mark.django_db, after_the_data]
 
 
 def page(client, dossier):

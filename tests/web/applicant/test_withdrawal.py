@@ -6,10 +6,12 @@ from django.urls import reverse
 from dichvucong.dossiers.constants import DossierStatus
 from dichvucong.dossiers.models import DossierHistory
 from tests.accounts.factories import UserFactory
+from tests.clock import after_the_data
 from tests.dossiers.processing_paths import to_processing, to_result
 from tests.workflow.world import world
 
-pytestmark = pytest.mark.django_db
+# The world's data are fixed dates in 2026; what these tests do "now" comes after them.
+pytestmark = [pytest.mark.django_db, after_the_data]
 
 
 def withdraw(client, dossier, reason="Tôi đã nộp nhầm thủ tục."):

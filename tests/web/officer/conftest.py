@@ -8,11 +8,11 @@ from tests.workflow.world import local, world
 MONDAY = local(2026, 3, 2, 8, 0)
 
 
-def at_specialist(w, *, forwarded=None, **kwargs):
-    """A dossier received by the desk and forwarded to the specialist step."""
-    dossier = w.dossier(at=MONDAY, **kwargs)
+def at_specialist(w, *, received=MONDAY, forwarded=None, **kwargs):
+    """A dossier received by the desk at `received` and forwarded to the specialist step."""
+    dossier = w.dossier(at=received, **kwargs)
     return processing.step_forward(
-        step=open_step(dossier), actor=w.desk_officer, at=forwarded or MONDAY
+        step=open_step(dossier), actor=w.desk_officer, at=forwarded or received
     )
 
 

@@ -14,10 +14,14 @@ from dichvucong.dossiers.models import Apology, Dossier, DossierStep, ResultFile
 from dichvucong.workflow import processing
 from dichvucong.workflow.steps import open_step
 from tests.accounts.factories import MembershipFactory
+from tests.clock import after_the_data
 from tests.dossiers.factories import AttachmentFactory, DossierHistoryFactory
 from tests.workflow.world import pdf, world
 
 from .conftest import action_url, at_specialist, dossier_url
+
+# The world's data are fixed dates in 2026; what these tests do "now" comes after them.
+pytestmark = after_the_data
 
 
 def _state(dossier):

@@ -5,11 +5,13 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from dichvucong.web.officer import views
 from dichvucong.workflow import processing
 from dichvucong.workflow.steps import open_step
 from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.clock import after_the_data
 
 from .conftest import MONDAY, at_specialist
 
@@ -27,12 +29,16 @@ def test_only_officers_open_the_inbox(client, w):
     assert client.get(INBOX).status_code == 200
 
 
+@pytest.mark.clock
 @pytest.mark.django_db
 def test_the_inbox_shows_the_rows_with_marks_in_words(client, w):
-    overdue = at_specialist(w, owner_name="Phan Văn Trễ")  # due in March 2026: long past
-    fresh = at_specialist(w, owner_name="Lý Thị Mới")
+    # Received a month before now (whatever now is): long overdue.
+    month_ago = timezone.now() - dt.timedelta(days=30)
+    overdue = at_specialist(w, owner_name="Phan Văn Trễ", received=month_ago)
+    fresh = at_specialist(w, owner_name="Lý Thị Mới", received=month_ago)
     processing.step_take(step=open_step(fresh), actor=w.specialist)
-    # The fresh one handed on just now, due in two working days: no mark.
+    # The fresh one handed on to the leader just now, with the one working day of that step:
+    # no mark (a step with that little time has no due-soon period), at 07:20 as at 20:00.
     fresh = processing.step_forward(step=open_step(fresh), actor=w.specialist)
     client.force_login(w.specialist)
     response = client.get(INBOX)
@@ -42,13 +48,15 @@ def test_the_inbox_shows_the_rows_with_marks_in_words(client, w):
     assert overdue.code in html and "Phan Văn Trễ" in html
     assert "Quá hạn" in html  # the mark is words, not a colour only
     assert reverse("web:officer-dossier", args=[overdue.pk]) in html
-    assert "08:00 04/03/2026" in html  # due two working days after Monday 08:00, local time
+    due = timezone.localtime(open_step(overdue).due_at)  # printed in local time
+    assert due.strftime("%H:%M %d/%m/%Y") in html
     # The leader's inbox holds the fresh one (the leader step), unmarked.
     client.force_login(w.leader)
     (row,) = client.get(INBOX).context["page"].rows
     assert (row.dossier_id, row.mark) == (fresh.pk, "")
 
 
+@after_the_data  # the data's Monday 2/3/2026 has long passed
 @pytest.mark.django_db
 def test_filters_search_next_page_and_htmx(client, w, monkeypatch):
     first = at_specialist(w, owner_name="Đỗ Văn Một")
@@ -86,6 +94,7 @@ def test_filters_search_next_page_and_htmx(client, w, monkeypatch):
     assert "<html" not in html and third.code in html
 
 
+@after_the_data  # the data's Monday 2/3/2026 has long passed
 @pytest.mark.django_db
 def test_the_role_switcher_and_the_leaders_all_scope(client, w):
     colleague = MembershipFactory(specialist=True, agency=w.processing).user
@@ -108,6 +117,7 @@ def test_the_role_switcher_and_the_leaders_all_scope(client, w):
     assert "all" not in dict(form.fields["scope"].choices)
 
 
+@after_the_data  # the data's Monday 2/3/2026 has long passed
 @pytest.mark.django_db
 def test_leaders_see_the_apology_prompts_and_the_violations_link(client, w):
     dossier = at_specialist(w)  # its warning time (March 2026) has long come

@@ -5,9 +5,14 @@ from django.urls import reverse
 
 from dichvucong.workflow import processing
 from tests.accounts.factories import MembershipFactory
+from tests.clock import after_the_data
 from tests.workflow.world import local, world
 
 from .conftest import at_specialist
+
+# The world's data are fixed dates in 2026; what these tests do "now" comes after them.
+pytestmark = after_the_data
+
 
 VIOLATIONS = reverse("web:officer-violations")
 
