@@ -151,7 +151,11 @@ def test_an_out_of_range_fee_at_receipt_is_refused_by_the_desks_form(client, w, 
     assert response.status_code == 400
     assert FEE_LIMIT_VI in response.content.decode()
     dossier.refresh_from_db()
-    assert (dossier.status, dossier.code, dossier.fee_amount) == (DossierStatus.SUBMITTED, None, None)
+    assert (dossier.status, dossier.code, dossier.fee_amount) == (
+        DossierStatus.SUBMITTED,
+        None,
+        None,
+    )
 
 
 @pytest.mark.django_db
