@@ -10,7 +10,6 @@ import json
 import jsonschema
 import pytest
 import schemathesis
-from django.core.wsgi import get_wsgi_application
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -20,6 +19,7 @@ from dichvucong.dossiers.selectors.public import CODE_EXAMPLE
 from tests.agencies.factories import AgencyFactory
 from tests.catalog.factories import ProcedureVersionFactory, TimeOptionFactory
 from tests.dossiers.factories import DossierFactory
+from tests.wsgi_app import application
 
 MAX_EXAMPLES = 100
 PROCEDURE_EXAMPLE = "1.001193.000.00.00.H30"
@@ -55,7 +55,9 @@ def served_schema() -> dict:
 
 
 schema = schemathesis.openapi.from_dict(served_schema())
-schema.app = get_wsgi_application()
+
+
+schema.app = application  # built per request, the test's settings and connection kept
 schema.config.generation.update(
     modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
     max_examples=MAX_EXAMPLES,

@@ -4,12 +4,12 @@
 import io
 
 import pytest
-from django.core.handlers.wsgi import WSGIHandler
 from django.test import RequestFactory
 
 from dichvucong.dossiers.models import Dossier
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import ProcedureVersionFactory
+from tests.wsgi_app import application
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +102,7 @@ def _call(environ) -> tuple[int, bytes]:
     def start_response(status, headers, exc_info=None):
         captured["status"] = int(status.split()[0])
 
-    body = b"".join(WSGIHandler()(environ, start_response))
+    body = b"".join(application(environ, start_response))
     return captured["status"], body
 
 
