@@ -87,9 +87,11 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dichvucong.core.middleware.VietnameseFirstLocaleMiddleware",
+    "dichvucong.web.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dichvucong.web.middleware.BodySizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -324,6 +326,16 @@ DVC_UPLOAD_MAX_FILES_PER_COMPONENT = env.int("DVC_UPLOAD_MAX_FILES_PER_COMPONENT
 # Size limits of uploaded catalogue files: a form template, and an import bundle (zip).
 DVC_TEMPLATE_MAX_BYTES = env.int("DVC_TEMPLATE_MAX_BYTES", default=10 * 1024 * 1024)
 DVC_IMPORT_MAX_BUNDLE_BYTES = env.int("DVC_IMPORT_MAX_BUNDLE_BYTES", default=200 * 1024 * 1024)
+# The largest request body, refused with 413 before it is read (web.middleware): anonymous
+# requests post only short forms; a signed-in one may carry a dossier's files at once (staff in
+# the admin: the import bundle). Django's limits below bound the form fields alone.
+DVC_MAX_BODY_BYTES_ANONYMOUS = env.int("DVC_MAX_BODY_BYTES_ANONYMOUS", default=64 * 1024)
+DVC_MAX_BODY_BYTES = env.int(
+    "DVC_MAX_BODY_BYTES", default=DVC_UPLOAD_MAX_DOSSIER_BYTES + 1024 * 1024
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields, files excluded (Django's default, stated)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # a larger file goes to a temporary file, not memory
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
 # 24/11 ("Ngày Văn hóa Việt Nam") is a day off only when this is on: its legal status is open.
 DVC_HOLIDAY_CULTURE_DAY = env.bool("DVC_HOLIDAY_CULTURE_DAY", default=False)
 # Key of the audit chain's HMAC: without it, rewriting the chain cannot produce valid hashes.

@@ -24,12 +24,10 @@ class PageNumberWithoutCount(BasePagination):
 
     def _positive_int(self, request, name: str, default: int, maximum: int) -> int:
         raw = request.query_params.get(name)
-        if raw in (None, ""):
+        if raw is None:  # absent; an empty value is not a number (the schema says integer)
             return default
-        try:
-            value = int(raw)
-        except ValueError:
-            value = 0
+        # ASCII digits only: int() would also take " 5", "+5" and other scripts' digits.
+        value = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else 0
         if not 1 <= value <= maximum:
             raise ValidationError(
                 {name: [_("Enter a whole number from 1 to %(maximum)s.") % {"maximum": maximum}]}

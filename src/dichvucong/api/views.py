@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dichvucong.agencies.models import Agency
+from dichvucong.agencies.models import AGENCY_CODE_PATTERN, Agency
 from dichvucong.catalog.api.serializers import ErrorSerializer
 
 from .selectors import agency_contact_get
@@ -56,6 +57,16 @@ class AgencyContactBaselineView(APIView):
             "công khai của bộ phận một cửa. Công cụ đo hiệu năng (`make bench`) lấy điểm cuối "
             "này làm mức sàn: mọi con số được báo cáo theo tỉ lệ so với nó."
         ),
+        parameters=[
+            OpenApiParameter(
+                "code",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                # ECMA's anchors (^, $) for Python's \A and \Z.
+                pattern=AGENCY_CODE_PATTERN.replace(r"\A", "^").replace(r"\Z", "$"),
+                description="Mã định danh của cơ quan, ví dụ 000.00.02.H30.",
+            )
+        ],
         responses={
             200: AgencyContactSerializer,
             404: NOT_FOUND,

@@ -18,8 +18,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Subquery
-from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -27,7 +26,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from dichvucong.accounts.permissions import can
-from dichvucong.core.admin import AuditedModelAdmin
+from dichvucong.core.admin import AuditedModelAdmin, ValidValuesAutocompleteMixin
 from dichvucong.core.errors import ServiceError
 from dichvucong.core.text import fold
 
@@ -439,7 +438,7 @@ class StepInline(VersionPartInline):
     fields = ["position", "description"]
 
 
-class ProcessStepInline(VersionPartInline):
+class ProcessStepInline(ValidValuesAutocompleteMixin, VersionPartInline):
     model = ProcessStep
     fields = [
         "position",
@@ -652,7 +651,7 @@ class ProcedureVersionAdmin(AuditedModelAdmin):
         )
 
     def form_preview_view(self, request, object_id):
-        version = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
+        version = self._version_or_404(request, object_id)
         if not self.has_view_permission(request, version):
             raise PermissionDenied
         context = {
@@ -836,10 +835,18 @@ class ProcedureVersionAdmin(AuditedModelAdmin):
             *super().get_urls(),
         ]
 
+    def _version_or_404(self, request, object_id) -> ProcedureVersion:
+        # get_object() answers None for an id of the wrong type (a word, a NUL, a huge number)
+        # where a bare get(pk=...) raised ValueError: a 500.
+        version = self.get_object(request, unquote(object_id))
+        if version is None:
+            raise Http404
+        return version
+
     def _version_for_post(self, request, object_id) -> ProcedureVersion:
         if request.method != "POST":
             raise _NotPost
-        version = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
+        version = self._version_or_404(request, object_id)
         if not self.has_view_permission(request, version):
             raise PermissionDenied
         return version

@@ -4,6 +4,8 @@ import json
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector
 from django.utils.html import format_html
@@ -19,7 +21,38 @@ from .selectors import ruleset_overlapping
 from .services import ruleset_forms_check, ruleset_period_check
 
 
-class AuditedModelAdmin(admin.ModelAdmin):
+class _ValidValuesAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget, which looks its selected values up in the database to
+    show their names: a value that is no id at all (a word, a NUL, a huge number: from a
+    forged form or the add page's query string) is dropped instead of failing that lookup."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+        valid = []
+        for item in value:
+            try:
+                target.to_python(item)
+            except ValidationError:
+                continue
+            integer = isinstance(target, models.IntegerField) and str(item).strip()
+            if integer and not -(2**63) <= int(str(item)) < 2**63:
+                continue
+            valid.append(item)
+        return super().optgroups(name, valid, attr)
+
+
+class ValidValuesAutocompleteMixin:
+    """For ModelAdmins and inlines with autocomplete_fields (see the widget above)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = _ValidValuesAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class AuditedModelAdmin(ValidValuesAutocompleteMixin, admin.ModelAdmin):
     """A ModelAdmin whose creates, changes and deletes (inline rows and cascades included) are
     recorded in the audit trail, in the same transaction as the change.
 

@@ -1,6 +1,8 @@
 """The dossier's states and channels, with the national portal's vocabulary (domain.md §9)."""
 
 from django.db import models
+from django.utils.formats import number_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -77,3 +79,19 @@ class ResultKind(models.TextChoices):
 
     GRANT = "grant", _("Granted")
     REFUSAL = "refusal", _("Refused, with reasons")
+
+
+# The largest fee a dossier records, in đồng: far above any desk's fee, far below the column's
+# 9.2·10^18 (a mistyped amount is refused with this limit instead of failing in the database).
+FEE_MAX_VND = 999_999_999_999
+
+
+def fee_too_large_message() -> str:
+    """The refusal of a fee above FEE_MAX_VND, the limit written the reader's way."""
+    return _("The fee can be at most %(limit)s đồng.") % {
+        "limit": number_format(FEE_MAX_VND, force_grouping=True)
+    }
+
+
+# For a form's error_messages, built when the form shows it (in the reader's language).
+FEE_TOO_LARGE = lazy(fee_too_large_message, str)()

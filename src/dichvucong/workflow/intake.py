@@ -26,7 +26,13 @@ from dichvucong.core.audit import audit_change, snapshot
 from dichvucong.core.constants import SupplementStage
 from dichvucong.core.errors import ServiceError, text_within_limit
 from dichvucong.core.selectors import ruleset_in_force
-from dichvucong.dossiers.constants import Channel, PartyKind, ResultDelivery
+from dichvucong.dossiers.constants import (
+    FEE_MAX_VND,
+    Channel,
+    PartyKind,
+    ResultDelivery,
+    fee_too_large_message,
+)
 from dichvucong.dossiers.models import Dossier, SupplementRequest
 from dichvucong.dossiers.services import attachment_add
 
@@ -69,6 +75,8 @@ def _fee(fee_amount: Any, fee_receipt_number: str) -> tuple[int | None, str]:
         ) from None
     if amount < 0:
         raise ServiceError(_("The fee cannot be negative."), field="fee_amount", code="negative")
+    if amount > FEE_MAX_VND:
+        raise ServiceError(fee_too_large_message(), field="fee_amount", code="too_large")
     if amount > 0 and not receipt_number:
         raise ServiceError(
             _("Enter the number of the fee receipt."),

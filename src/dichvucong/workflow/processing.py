@@ -35,7 +35,13 @@ from dichvucong.catalog.models import Component, ProcessRole
 from dichvucong.core.audit import audit_change, snapshot
 from dichvucong.core.constants import SupplementStage
 from dichvucong.core.errors import ServiceError, text_within_limit
-from dichvucong.dossiers.constants import DossierStatus, ResultDelivery, ResultKind
+from dichvucong.dossiers.constants import (
+    FEE_MAX_VND,
+    DossierStatus,
+    ResultDelivery,
+    ResultKind,
+    fee_too_large_message,
+)
 from dichvucong.dossiers.models import (
     Apology,
     Dossier,
@@ -101,7 +107,14 @@ def _check_step_actor(step: DossierStep, actor: Any) -> None:
 
 def _dossier_of(step: DossierStep | int) -> Dossier:
     step_id = step.pk if isinstance(step, DossierStep) else step
-    return Dossier.objects.select_related("receiving_agency").get(steps__pk=step_id)
+    try:
+        return Dossier.objects.select_related("receiving_agency").get(steps__pk=step_id)
+    except Dossier.DoesNotExist:
+        # No such step (a forged or mistyped id): refused like a step gone stale.
+        raise ServiceError(
+            _("This step was already handed on. Reload the dossier to see where it is now."),
+            code="stale_step",
+        ) from None
 
 
 def _step_action(
@@ -389,6 +402,8 @@ def _amount(value: Any, field: str) -> int:
         ) from None
     if amount <= 0:
         raise ServiceError(_("The fee must be more than zero."), field=field, code="invalid")
+    if amount > FEE_MAX_VND:
+        raise ServiceError(fee_too_large_message(), field=field, code="too_large")
     return amount
 
 

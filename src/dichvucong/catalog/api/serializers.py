@@ -7,6 +7,7 @@ integrators.
 
 from __future__ import annotations
 
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -30,10 +31,32 @@ SUBJECTS = (("citizens", "Công dân"), ("organisations", "Tổ chức"))
 CHANNELS = (("counter", "Tại bộ phận một cửa"), ("post", "Qua bưu chính"), ("online", "Trực tuyến"))
 
 
+class TextParamField(serializers.CharField):
+    """A text parameter taken as sent (no trimming: the schema's lengths count what is sent)
+    whose refusal of NUL the schema states as a pattern, so that clients read it there."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)
+        # DRF's own NUL check, replaced by the same rule as a pattern drf-spectacular publishes.
+        self.validators = [
+            validator
+            for validator in self.validators
+            if not isinstance(validator, ProhibitNullCharactersValidator)
+        ]
+        self.validators.append(
+            RegexValidator(
+                r"^[^\x00]+$",  # "+": with allow_blank the schema adds the empty string
+                message=ProhibitNullCharactersValidator.message,
+                code=ProhibitNullCharactersValidator.code,
+            )
+        )
+
+
 class ProcedureSearchParamsSerializer(serializers.Serializer):
     """The list's query parameters; anything else in the query string is ignored."""
 
-    q = serializers.CharField(
+    q = TextParamField(
         required=False,
         allow_blank=True,
         max_length=MAX_QUERY_LENGTH,  # the search's own limit, one number
@@ -42,13 +65,13 @@ class ProcedureSearchParamsSerializer(serializers.Serializer):
             "kết quả xếp theo mức độ phù hợp. Bỏ trống: mọi thủ tục."
         ),
     )
-    sector = serializers.CharField(
+    sector = TextParamField(
         required=False, max_length=30, help_text="Mã ngành, ví dụ TP (Tư pháp)."
     )
-    field = serializers.CharField(
+    field = TextParamField(
         required=False, max_length=30, help_text="Mã lĩnh vực, ví dụ HT (Hộ tịch)."
     )
-    agency = serializers.CharField(
+    agency = TextParamField(
         required=False,
         max_length=35,
         help_text="Mã định danh của cơ quan có thẩm quyền, ví dụ 000.00.02.H30.",
@@ -216,6 +239,18 @@ class ProcedureListItemSerializer(serializers.Serializer):
         }
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$",
+        "example": "15:00:00",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A time of day on the province's clock, HH:MM:SS. Not `format: time`: that is RFC 3339's
+    full-time, which requires an offset the catalogue's times do not carry."""
+
+
 class TimeOptionSerializer(serializers.Serializer):
     label = serializers.CharField(
         read_only=True, help_text="Trường hợp áp dụng; rỗng nếu chỉ có một thời hạn."
@@ -229,7 +264,7 @@ class TimeOptionSerializer(serializers.Serializer):
         help_text="hours (giờ làm việc), working_days (ngày làm việc), days (ngày), months (tháng).",
     )
     same_day = serializers.BooleanField(read_only=True, help_text="Giải quyết trong ngày.")
-    cutoff = serializers.TimeField(
+    cutoff = LocalTimeField(
         read_only=True,
         allow_null=True,
         help_text="Giờ chốt nhận hồ sơ để giải quyết trong ngày (HH:MM:SS), hoặc null.",

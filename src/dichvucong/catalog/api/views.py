@@ -5,12 +5,14 @@ Interfaces only: parse the parameters, call one selector, shape the answer.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from ..models import LOCAL_CODE_PATTERN
 from ..selectors import procedure_get_public, procedure_search
 from .serializers import (
     ErrorSerializer,
@@ -174,7 +176,9 @@ class ProcedureListView(GenericAPIView):
         ],
     )
     def get(self, request):
-        params = ProcedureSearchParamsSerializer(data=request.query_params)
+        # A plain dict, not the QueryDict: DRF reads an empty value of an HTML form's field as
+        # absent, and the schema (minLength 1, enums) says an empty filter is not a value.
+        params = ProcedureSearchParamsSerializer(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         # Only the columns a list item shows: the search joins four tables of wide rows.
         versions = procedure_search(**params.selector_arguments()).only(*LIST_ITEM_COLUMNS)
@@ -198,6 +202,16 @@ class ProcedureDetailView(GenericAPIView):
             "trình tự, cách thức, cấp và đối tượng thực hiện, nơi tiếp nhận và liên hệ, căn cứ "
             "pháp lý, quyết định công bố, và các giá trị chưa được xác minh."
         ),
+        parameters=[
+            OpenApiParameter(
+                "code",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                # The schema's regular expressions are ECMA's: ^ and $ for Python's \A and \Z.
+                pattern=LOCAL_CODE_PATTERN.replace(r"\A", "^").replace(r"\Z", "$"),
+                description="Mã thủ tục của tỉnh, ví dụ 1.001193.000.00.00.H30.",
+            )
+        ],
         responses={200: ProcedureDetailSerializer, 404: NOT_FOUND, 429: THROTTLED},
         examples=[
             OpenApiExample(

@@ -6,7 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dichvucong.catalog.models import Component, TimeOption
-from dichvucong.dossiers.constants import Channel, PartyKind, ResultDelivery
+from dichvucong.dossiers.constants import (
+    FEE_MAX_VND,
+    FEE_TOO_LARGE,
+    Channel,
+    PartyKind,
+    ResultDelivery,
+)
+from dichvucong.web.fields import ModelMultipleChoiceField
 
 
 class QueueFilterForm(forms.Form):
@@ -52,7 +59,8 @@ class ReceiveForm(forms.Form):
         label=_("Fee paid at the desk (VND)"),
         required=False,
         min_value=0,
-        error_messages={"min_value": _("The fee cannot be negative.")},
+        max_value=FEE_MAX_VND,
+        error_messages={"min_value": _("The fee cannot be negative."), "max_value": FEE_TOO_LARGE},
     )
     fee_receipt_number = forms.CharField(
         label=_("Fee receipt number"), required=False, max_length=50
@@ -69,7 +77,7 @@ class ReceiveForm(forms.Form):
 
 
 class SupplementForm(forms.Form):
-    components = forms.ModelMultipleChoiceField(
+    components = ModelMultipleChoiceField(
         queryset=Component.objects.none(),
         label=_("Components to add or fix"),
         widget=forms.CheckboxSelectMultiple,

@@ -9,7 +9,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from dichvucong.catalog.models import Component, ProcessRole
-from dichvucong.dossiers.constants import ResultKind
+from dichvucong.dossiers.constants import FEE_MAX_VND, FEE_TOO_LARGE, ResultKind
+from dichvucong.dossiers.models import DossierStep
+from dichvucong.web.fields import ModelMultipleChoiceField
 
 RESULT_FILE_SLOTS = 3
 
@@ -99,9 +101,25 @@ def pair_parse(value: str | None) -> tuple[int | None, str | None]:
 
 class StepForm(forms.Form):
     """An action on the dossier's open step: the step the page showed, so that an action on a
-    page gone stale (the dossier moved on meanwhile) is refused rather than misapplied."""
+    page gone stale (the dossier moved on meanwhile) is refused rather than misapplied. Any
+    other id (another dossier's step, none at all) is refused the same way."""
 
     step = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, open_step: DossierStep | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.open_step = open_step
+
+    def clean(self):
+        data = super().clean()
+        step = data.get("step")
+        if step is not None and (self.open_step is None or step != self.open_step.pk):
+            # A form error, not the field's: the step is a hidden input nobody can correct.
+            raise forms.ValidationError(
+                _("This step was already handed on. Reload the dossier to see where it is now."),
+                code="stale_step",
+            )
+        return data
 
 
 class TakeForm(StepForm):
@@ -142,7 +160,7 @@ class SendBackForm(StepForm):
 
 
 class SupplementForm(StepForm):
-    components = forms.ModelMultipleChoiceField(
+    components = ModelMultipleChoiceField(
         queryset=Component.objects.none(),
         label=_("Components to add or fix"),
         widget=forms.CheckboxSelectMultiple,
@@ -171,7 +189,12 @@ class SupplementForm(StepForm):
 
 
 class FeeForm(StepForm):
-    amount = forms.CharField(label=_("Fee to pay (VND)"), required=False, max_length=15)
+    amount = forms.IntegerField(
+        label=_("Fee to pay (VND)"),
+        required=False,
+        max_value=FEE_MAX_VND,
+        error_messages={"max_value": FEE_TOO_LARGE},
+    )
 
 
 class ProposeForm(StepForm):
@@ -195,6 +218,8 @@ class ProposeForm(StepForm):
         label=_("Fee payable on the result (VND)"),
         required=False,
         min_value=1,
+        max_value=FEE_MAX_VND,
+        error_messages={"max_value": FEE_TOO_LARGE},
         help_text=_(
             "Leave empty when nothing is due. Otherwise the approved result waits for the payment "
             "at the desk."

@@ -273,6 +273,8 @@ def _unbound_form(name: str, dossier: Dossier, step: DossierStep | None):
 def _form_kwargs(name: str, dossier: Dossier, step: DossierStep | None) -> dict[str, Any]:
     # One page holds every action's form: ids per action keep the labels unambiguous.
     kwargs: dict[str, Any] = {"auto_id": f"id_{name}_%s"}
+    if ACTIONS[name].needs_step:
+        kwargs["open_step"] = step  # the only step id the form accepts
     if name == "assign":
         kwargs["officers"] = processing.assignable_officers(step) if step else []
     elif name == "supplement":
