@@ -25,9 +25,13 @@ def test_a_missing_or_mangled_cursor_is_page_one(mangled):
     assert cursor_decode(mangled) is None
 
 
-def test_keyset_page_says_whether_more_rows_follow():
-    assert keyset_page([1, 2, 3], 2) == ([1, 2], True)
-    assert keyset_page([1, 2], 2) == ([1, 2], False)
+def test_keyset_page_gives_the_next_cursor_only_when_more_rows_follow():
+    def key(row):
+        return AT, row
+
+    assert keyset_page([1, 2, 3], 2, key=key) == ([1, 2], cursor_encode(AT, 2))
+    assert keyset_page([1, 2], 2, key=key) == ([1, 2], None)
+    assert keyset_page([], 2, key=key) == ([], None)
 
 
 @pytest.mark.django_db
@@ -47,10 +51,11 @@ def test_keyset_after_walks_every_row_once_with_ties(descending):
         queryset = keyset_after(
             AuditChain.objects.all(), cursor=cursor, field="updated_at", descending=descending
         )
-        rows, more = keyset_page(list(queryset.order_by(*order)[:3]), 2)
+        rows, cursor = keyset_page(
+            list(queryset.order_by(*order)[:3]), 2, key=lambda row: (row.updated_at, row.pk)
+        )
         seen += [row.pk for row in rows]
-        if not more:
+        if cursor is None:
             break
-        cursor = cursor_encode(rows[-1].updated_at, rows[-1].pk)
 
     assert seen == expected

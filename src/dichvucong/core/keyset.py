@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+from collections.abc import Callable
 from typing import TypeVar
 
 from django.db.models import Q, QuerySet
@@ -53,6 +54,12 @@ def keyset_after(
     return queryset.filter(**{f"{field}__gte": at}).filter(Q(**{f"{field}__gt": at}) | Q(pk__gt=pk))
 
 
-def keyset_page(rows: list[Row], limit: int) -> tuple[list[Row], bool]:
-    """The first `limit` of the `limit + 1` rows fetched, and whether a next page exists."""
-    return rows[:limit], len(rows) > limit
+def keyset_page(
+    rows: list[Row], limit: int, *, key: Callable[[Row], tuple[dt.datetime, int]]
+) -> tuple[list[Row], str | None]:
+    """The first `limit` of the `limit + 1` rows fetched, and the cursor of the next page (None
+    on the last page); `key` gives a row's (moment, id) in the list's order."""
+    page = rows[:limit]
+    if len(rows) <= limit or not page:
+        return page, None
+    return page, cursor_encode(*key(page[-1]))

@@ -28,6 +28,7 @@ from dichvucong.dossiers.models import Dossier, DossierHistory, DossierStep
 from .formatting import local_time, moment_words
 from .models import ControlSlip
 from .rendering import applicant_of, circular, html_to_pdf, issuer, place, render_template
+from .selectors import dossiers_for_forms
 
 TEMPLATE = "documents/form_control_slip.html"
 
@@ -211,17 +212,6 @@ def _newest_history_id(dossier_id: int) -> int:
     return newest["newest"] or 0
 
 
-def _load(dossier_id: int) -> Dossier:
-    return Dossier.objects.select_related(
-        "version",
-        "rule_set",
-        "time_option",
-        "receiving_agency__parent",
-        "receiving_agency__unit",
-        "processing_agency",
-    ).get(pk=dossier_id)
-
-
 def control_slip_store(*, dossier_id: int) -> ControlSlip | None:
     """Render the received dossier's slip of its history now and keep it (None: not received).
 
@@ -232,7 +222,7 @@ def control_slip_store(*, dossier_id: int) -> ControlSlip | None:
     """
     with transaction.atomic():
         Dossier.objects.select_for_update().filter(pk=dossier_id).values_list("pk").get()
-        dossier = _load(dossier_id)
+        dossier = dossiers_for_forms().get(pk=dossier_id)
         if dossier.received_at is None:
             return None
         newest = _newest_history_id(dossier_id)
@@ -268,18 +258,7 @@ def control_slip_current(*, dossier: Dossier) -> ControlSlip:
 def control_slip_dossier(*, user: Any, pk: int) -> Dossier | None:
     """The received dossier if the user may read its slip (dossiers.access decides), else
     None (whether it exists is not told)."""
-    dossier = (
-        Dossier.objects.select_related(
-            "version",
-            "rule_set",
-            "time_option",
-            "receiving_agency__parent",
-            "receiving_agency__unit",
-            "processing_agency",
-        )
-        .filter(pk=pk, received_at__isnull=False)
-        .first()
-    )
+    dossier = dossiers_for_forms().filter(pk=pk, received_at__isnull=False).first()
     if dossier is None or not access.dossier_may_download(
         user=user, dossier=dossier, kind=access.FileKind.CONTROL_SLIP
     ):

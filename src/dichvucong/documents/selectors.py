@@ -10,6 +10,18 @@ from dichvucong.dossiers.models import Dossier
 from .models import DocumentKind, GeneratedDocument
 
 
+def dossiers_for_forms():
+    """Dossiers with every related row a form or the control slip prints (one query each)."""
+    return Dossier.objects.select_related(
+        "version",
+        "rule_set",
+        "time_option",
+        "receiving_agency__parent",
+        "receiving_agency__unit",
+        "processing_agency",
+    )
+
+
 def dossier_get_for_document(
     *, user: Any, kind: str, code: str | None = None, pk: int | None = None
 ) -> Dossier | None:

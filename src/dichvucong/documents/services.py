@@ -20,20 +20,14 @@ from dichvucong.dossiers.models import Apology, Dossier, SupplementRequest
 
 from .models import DocumentKind, GeneratedDocument
 from .rendering import form_context, html_to_pdf, render_html
+from .selectors import dossiers_for_forms
 
 AUDITED_FIELDS = ("kind", "form_number", "form_title", "rule_set", "file", "sha256")
 
 
 def _load(dossier_id: int) -> Dossier:
     try:
-        return Dossier.objects.select_related(
-            "version",
-            "rule_set",
-            "time_option",
-            "receiving_agency__parent",
-            "receiving_agency__unit",
-            "processing_agency",
-        ).get(pk=dossier_id)
+        return dossiers_for_forms().get(pk=dossier_id)
     except Dossier.DoesNotExist:
         raise ServiceError(_("This dossier does not exist."), code="not_found") from None
 

@@ -20,7 +20,7 @@ from dichvucong.accounts.models import Membership
 from dichvucong.accounts.permissions import OFFICER_ROLES
 from dichvucong.catalog.cache import catalogue_generation
 from dichvucong.catalog.models import ProcedureVersion, ProcessRole, VersionStatus
-from dichvucong.core.keyset import cursor_encode, keyset_after, keyset_page
+from dichvucong.core.keyset import keyset_after, keyset_page
 from dichvucong.core.text import Fold, fold
 from dichvucong.dossiers import access
 from dichvucong.dossiers.constants import DossierStatus, ResultDelivery
@@ -198,7 +198,7 @@ def inbox(
         )
     steps = keyset_after(steps, cursor=after, field="due_at")
     names = tuple(INBOX_COLUMNS)
-    found, more = keyset_page(
+    found, next_cursor = keyset_page(
         [
             dict(zip(names, values, strict=True))
             for values in steps.order_by("due_at", "id").values_list(*INBOX_COLUMNS.values())[
@@ -206,6 +206,7 @@ def inbox(
             ]
         ],
         limit,
+        key=lambda values: (values["due_at"], values["step_id"]),
     )
     rows = [
         InboxRow(
@@ -213,10 +214,9 @@ def inbox(
         )
         for values in found
     ]
-    last = rows[-1] if rows else None
     return InboxPage(
         rows=rows,
-        next_cursor=cursor_encode(last.due_at, last.step_id) if more and last else None,
+        next_cursor=next_cursor,
         agency_id=agency_id,
         role=role,
         scope=scope,
@@ -395,19 +395,16 @@ def violations(
         | Exists(late_apology)
     )
     dossiers = keyset_after(dossiers, cursor=after, field="current_due_at", descending=True)
-    found, more = keyset_page(
+    found, next_cursor = keyset_page(
         list(
             dossiers.select_related("version", "processing_agency", "receiving_agency")
             .annotate(late_apology=Exists(late_apology))
             .order_by("-current_due_at", "-id")[: limit + 1]
         ),
         limit,
+        key=lambda dossier: (dossier.current_due_at, dossier.pk),
     )
-    last = found[-1] if found else None
-    return ViolationPage(
-        dossiers=found,
-        next_cursor=cursor_encode(last.current_due_at, last.pk) if more and last else None,
-    )
+    return ViolationPage(dossiers=found, next_cursor=next_cursor)
 
 
 def led_agency_ids(*, user: Any) -> frozenset[int]:

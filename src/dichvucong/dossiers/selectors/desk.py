@@ -13,7 +13,7 @@ from dichvucong.accounts.models import Membership
 from dichvucong.agencies.models import Agency
 from dichvucong.catalog.models import ProcedureVersion, VersionStatus
 from dichvucong.core.constants import LEGAL_TIMEZONE
-from dichvucong.core.keyset import cursor_encode, keyset_after, keyset_page
+from dichvucong.core.keyset import keyset_after, keyset_page
 from dichvucong.core.text import Fold, fold
 
 from .. import access
@@ -123,19 +123,16 @@ def dossier_queue_for_desk(
         queryset = queryset.filter(matches)
     page_size = page_size or QUEUE_PAGE_SIZE
     queryset = keyset_after(queryset, cursor=after, field="submitted_at")
-    rows, more = keyset_page(
+    rows, next_cursor = keyset_page(
         list(
             queryset.select_related("version", "receiving_agency")
             .only(*QUEUE_FIELDS)
             .order_by("submitted_at", "pk")[: page_size + 1]
         ),
         page_size,
+        key=lambda dossier: (dossier.submitted_at, dossier.pk),
     )
-    last = rows[-1] if rows else None
-    return QueuePage(
-        dossiers=rows,
-        next_cursor=cursor_encode(last.submitted_at, last.pk) if more and last else None,
-    )
+    return QueuePage(dossiers=rows, next_cursor=next_cursor)
 
 
 def dossier_get_for_desk(*, user: Any, pk: int) -> Dossier:
