@@ -16,6 +16,7 @@ from dichvucong.workflow import processing
 from dichvucong.workflow.steps import open_step
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.agencies.factories import AgencyFactory
+from tests.clock import after_the_data
 from tests.documents.golden_text import normalised, pdf_text
 from tests.dossiers.factories import DossierFactory, DossierHistoryFactory
 from tests.workflow.world import local, world
@@ -100,6 +101,7 @@ def _pdf(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
+@after_the_data  # the world's dossier is of March 2026; the hand-off happens now, after it
 def test_control_slip_is_rendered_once_per_change_of_the_history(
     client, monkeypatch, django_capture_on_commit_callbacks
 ):
