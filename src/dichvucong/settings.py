@@ -24,23 +24,34 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 
-def _embedded_secret_key() -> str:
-    """A key kept under var/ so that the embedded demo needs no configuration.
-
-    Production sets DJANGO_SECRET_KEY; there is no production default.
+def _embedded_secret(name: str, make) -> str:
+    """A secret kept under var/ (made once by `make()`) so that the embedded demo needs no
+    configuration. Production sets each one in its environment; there is no production default.
     """
-    from django.core.management.utils import get_random_secret_key
-
-    path = VAR_DIR / "secret_key"
+    path = VAR_DIR / name
     if not path.exists():
-        path.write_text(get_random_secret_key())
+        path.write_text(make())
         path.chmod(0o600)
     return path.read_text().strip()
 
 
+def _new_secret_key() -> str:
+    from django.core.management.utils import get_random_secret_key
+
+    return get_random_secret_key()
+
+
+def _new_signing_key() -> str:
+    import base64
+    import secrets
+
+    # An Ed25519 private key is any 32 random bytes (RFC 8032).
+    return base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+
+
 EMBEDDED = "DATABASE_URL" not in env.ENVIRON
 SECRET_KEY = env("DJANGO_SECRET_KEY", default=None) or (
-    _embedded_secret_key() if EMBEDDED else None
+    _embedded_secret("secret_key", _new_secret_key) if EMBEDDED else None
 )
 if not SECRET_KEY:
     raise environ.ImproperlyConfigured(
@@ -357,19 +368,6 @@ DVC_TRUSTED_PROXIES = [
 DVC_HEALTH_TOKEN = env("DVC_HEALTH_TOKEN", default="")
 
 
-def _embedded_checkpoint_key() -> str:
-    """The embedded demo's checkpoint signing key, kept under var/ like its secret key."""
-    path = VAR_DIR / "audit_checkpoint_key"
-    if not path.exists():
-        import base64
-        import secrets
-
-        # An Ed25519 private key is any 32 random bytes (RFC 8032).
-        path.write_text(base64.b64encode(secrets.token_bytes(32)).decode("ascii"))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
 # Signed checkpoints of the audit chains' heads, kept outside the database (decision 0011):
 # where they are written, the Ed25519 key that signs them (only where they are made), the public
 # keys verify_audit trusts, and who receives each by e-mail (beat's interval is set above).
@@ -377,7 +375,7 @@ DVC_AUDIT_CHECKPOINT_DIR = Path(
     env("DVC_AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit-checkpoints"))
 )
 DVC_AUDIT_CHECKPOINT_KEY = env("DVC_AUDIT_CHECKPOINT_KEY", default="") or (
-    _embedded_checkpoint_key() if EMBEDDED else ""
+    _embedded_secret("audit_checkpoint_key", _new_signing_key) if EMBEDDED else ""
 )
 DVC_AUDIT_CHECKPOINT_PUBLIC_KEYS = env.list("DVC_AUDIT_CHECKPOINT_PUBLIC_KEYS", default=[])
 DVC_AUDIT_CHECKPOINT_EMAIL = env.list("DVC_AUDIT_CHECKPOINT_EMAIL", default=[])
