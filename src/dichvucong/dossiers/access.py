@@ -3,7 +3,7 @@ download and PDF of the portal asks (docs/access-policy.md has the table, decisi
 
     access.dossier_access(user=user, dossier=dossier)     -> Access (sees, files, actions)
     access.dossiers_visible_to(user=user, parties=...)    -> the same rule as a queryset
-    access.dossier_may_rate(user=user, dossier=d, token=t) / access.dossiers_with_public_status()
+    access.dossier_may_rate(user=user, dossier=d, token=t) / access.dossiers_with_public_status(code=c)
     access.register_agencies(user=user)                   -> whose register the user may print
 
 Rights at an agency (receive, process, approve) stay in accounts.permissions.can(); this module
@@ -306,10 +306,12 @@ def dossier_may_download(*, user: Any, dossier: Dossier, kind: FileKind, file: A
 # --- The public and the paper's holder. ------------------------------------------------------
 
 
-def dossiers_with_public_status() -> QuerySet[Dossier]:
-    """The dossiers whose status anyone may look up by code: every filed one (a draft has no
-    code). The lookup shows the whitelisted status only (dossiers.selectors.public)."""
-    return Dossier.objects.exclude(status=DossierStatus.DRAFT).filter(code__isnull=False)
+def dossiers_with_public_status(*, code: str) -> QuerySet[Dossier]:
+    """The dossier whose status anyone may look up by its code: every filed one. A code is
+    issued only at receipt, so a draft never matches, and no further condition is needed (the
+    lookup is the busiest public read: each condition costs its compilation on every request).
+    The lookup shows the whitelisted status only (dossiers.selectors.public)."""
+    return Dossier.objects.filter(code=code)
 
 
 def dossier_may_rate(*, user: Any, dossier: Dossier, token: str = "") -> bool:

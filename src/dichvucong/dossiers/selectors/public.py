@@ -144,8 +144,7 @@ def dossier_public_status(*, code: str) -> PublicStatus | None:
     # columns repeated; a LEFT JOIN, so a dossier without history still comes back once).
     # values_list(): plain tuples of the whitelisted columns only, no model instances.
     rows = list(
-        access.dossiers_with_public_status()
-        .filter(code=code)
+        access.dossiers_with_public_status(code=code)
         .values_list(*_DOSSIER_COLUMNS, *_HISTORY_COLUMNS)
         .order_by("history__at", "history__id")
     )
