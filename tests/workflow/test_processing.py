@@ -360,6 +360,21 @@ def test_no_forwarding_to_an_agency_closed_by_a_merger(db, vietnamese):
         assert open_step(dossier).agency == w.partner
 
 
+def test_a_dossier_already_inside_a_closed_agency_goes_on_there(db, vietnamese):
+    # Decision 0010: only new dossiers and hand-offs to another agency are refused; the
+    # processing agency's own dossiers keep moving after it closes.
+    with time_machine.travel(local(2026, 3, 2, 7, 0), tick=False) as clock:
+        w = world()  # desk → specialist → leader (both of the processing agency) → desk
+        close_with_successor(w.processing, closing=dt.date(2026, 3, 4), code="T99.904")
+        dossier = _to_specialist(w, w.dossier())
+
+        clock.move_to(local(2026, 3, 5, 9, 0))
+        dossier = p.step_forward(step=open_step(dossier), actor=w.specialist)
+
+        assert open_step(dossier).agency == w.processing
+        assert dossier.history.latest("id").transition == "forward"
+
+
 # --- Results, approval, return ------------------------------------------------------------
 
 

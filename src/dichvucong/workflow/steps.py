@@ -10,7 +10,7 @@ from typing import Any
 
 from dichvucong.agencies.calendar_selectors import due_at_for, warn_at_for
 from dichvucong.agencies.models import Agency
-from dichvucong.agencies.selectors import agency_require_in_force
+from dichvucong.agencies.selectors import agency_in_force, agency_require_in_force
 from dichvucong.catalog.models import ProcessStep
 from dichvucong.dossiers.models import Dossier, DossierStep
 
@@ -25,6 +25,13 @@ def holds_role(user: Any, role: str, agency_id: int) -> bool:
     return any(held == agency_id and r == role for held, r in user.active_roles())
 
 
+def _already_at(dossier: Dossier, agency: Agency) -> bool:
+    """Whether the dossier was received, processed or at a step at `agency` already."""
+    if agency.pk in (dossier.receiving_agency_id, dossier.processing_agency_id):
+        return True
+    return DossierStep.objects.filter(dossier=dossier, agency=agency).exists()
+
+
 def step_open(
     dossier: Dossier,
     process_step: ProcessStep,
@@ -34,8 +41,10 @@ def step_open(
     assignee: Any = None,
 ) -> DossierStep:
     agency = step_agency(process_step, dossier)
-    # No hand-off to an agency closed by a merger: the refusal names its successor (R2).
-    agency_require_in_force(agency=agency, at=at)
+    if not agency_in_force(agency, at=at) and not _already_at(dossier, agency):
+        # No hand-off to an agency closed by a merger: the refusal names its successor (R2).
+        # A dossier already inside it goes on there (decision 0010).
+        agency_require_in_force(agency=agency, at=at)
     due = due_at_for(
         agency=agency, received_at=at, duration=process_step.duration, unit=process_step.unit
     )
