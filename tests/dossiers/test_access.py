@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from dichvucong.documents.models import DocumentKind
 from dichvucong.dossiers import access
-from dichvucong.dossiers.access import Action, FileKind
+from dichvucong.dossiers.access import Action, FileKind, Party
 from dichvucong.dossiers.tokens import rating_token
 from dichvucong.workflow import processing
 from dichvucong.workflow.steps import open_step
@@ -60,6 +60,8 @@ specialist              1   |  1   1   1   1   1   1   1   0   1   1  |  0   0  
 leader                  1   |  1   1   1   1   1   1   1   0   1   1  |  0   0   0   0   1   1   1   1   1   0   0
 partner_specialist      1   |  1   1   1   1   1   1   1   0   1   1  |  0   0   0   0   1   0   0   0   0   0   0
 partner_desk_officer    1   |  1   1   1   1   1   1   1   0   1   1  |  0   0   0   0   0   0   0   0   0   0   0
+processing_desk_officer 1   |  1   1   1   1   1   1   1   0   1   1  |  0   0   0   0   0   0   0   0   0   0   0
+superuser_desk_officer  1   |  1   1   1   1   1   1   1   0   1   1  |  0   0   0   0   0   0   0   0   0   0   0
 officer_elsewhere       0   |  0   0   0   0   0   0   0   0   0   0  |  0   0   0   0   0   0   0   0   0   0   0
 agency_admin            0   |  0   0   0   0   0   0   0   0   0   0  |  0   0   0   0   0   0   0   0   0   0   0
 province_admin          0   |  0   0   0   0   0   0   0   0   0   0  |  0   0   0   0   0   0   0   0   0   0   0
@@ -83,6 +85,8 @@ specialist              0   0   0  |  0   0   0  |  1   1   1  |  1   1   1
 leader                  0   0   0  |  0   0   0  |  1   1   1  |  1   1   1
 partner_specialist      0   0   0  |  0   0   0  |  0   0   0  |  1   1   1
 partner_desk_officer    0   0   0  |  0   0   0  |  0   0   0  |  1   1   1
+processing_desk_officer 0   0   0  |  0   0   0  |  1   1   1  |  1   1   1
+superuser_desk_officer  0   0   0  |  0   0   0  |  1   1   1  |  1   1   1
 officer_elsewhere       0   0   0  |  0   0   0  |  0   0   0  |  0   0   0
 agency_admin            0   0   0  |  0   0   0  |  0   0   0  |  0   0   0
 province_admin          0   0   0  |  0   0   0  |  0   0   0  |  0   0   0
@@ -118,6 +122,13 @@ def people(db):
         "leader": w.leader,
         "partner_specialist": w.partner_specialist,
         "partner_desk_officer": MembershipFactory(one_stop_officer=True, agency=w.partner).user,
+        "processing_desk_officer": MembershipFactory(
+            one_stop_officer=True, agency=w.processing
+        ).user,
+        # A superuser who also works as an officer has that officer's rights, no more.
+        "superuser_desk_officer": MembershipFactory(
+            one_stop_officer=True, agency=w.processing, user=UserFactory(superuser=True)
+        ).user,
         "officer_elsewhere": officer_elsewhere,
         "agency_admin": MembershipFactory(agency_admin=True, agency=w.processing).user,
         "province_admin": MembershipFactory(province_admin=True, agency=w.processing).user,
@@ -219,6 +230,14 @@ def test_who_sees_what_in_each_state_and_lists_agree(people):
             # The queryset form answers the same for the same user and dossier.
             listed = access.dossiers_visible_to(user=user).filter(pk=dossier.pk).exists()
             assert listed == permitted.sees, (role, state)
+            # And so does each page's list, which asks for some parties only.
+            for parties in (access.APPLICANT, frozenset({Party.DESK}), access.OFFICER):
+                listed = (
+                    access.dossiers_visible_to(user=user, parties=parties)
+                    .filter(pk=dossier.pk)
+                    .exists()
+                )
+                assert listed == bool(permitted.parties & parties), (role, state, parties)
         found[role] = row
 
     assert found == expected
@@ -258,6 +277,8 @@ specialist              0        0          0         0
 leader                  0        1          0         0
 partner_specialist      0        0          0         0
 partner_desk_officer    0        0          1         0
+processing_desk_officer 0        1          0         0
+superuser_desk_officer  0        1          0         0
 officer_elsewhere       0        0          0         1
 agency_admin            0        0          0         0
 province_admin          0        0          0         0
