@@ -28,11 +28,13 @@ HOSTILE = {
     "huge": "99999999999999999999",
     "negative": "-1",
     "word": "abc\u202eقبل\u200f",  # not a number, with right-to-left text
+    "digit": "\u00b2",  # isdigit() says yes, int() says no
 }
 # Every parameter name a view or form of the project reads (grep request.GET / forms), and
 # the admin's changelist parameters.
 PARAMETERS = [
     "q",
+    "component",
     "page",
     "sau",
     "step",

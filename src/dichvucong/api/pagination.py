@@ -13,6 +13,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from dichvucong.core.ids import id_from_text
+
 MAX_PAGE = 10_000
 
 
@@ -26,8 +28,7 @@ class PageNumberWithoutCount(BasePagination):
         raw = request.query_params.get(name)
         if raw is None:  # absent; an empty value is not a number (the schema says integer)
             return default
-        # ASCII digits only: int() would also take " 5", "+5" and other scripts' digits.
-        value = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else 0
+        value = id_from_text(raw) or 0
         if not 1 <= value <= maximum:
             raise ValidationError(
                 {name: [_("Enter a whole number from 1 to %(maximum)s.") % {"maximum": maximum}]}

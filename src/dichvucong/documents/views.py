@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from dichvucong.core.audit import log_access
 from dichvucong.core.errors import ServiceError
+from dichvucong.core.ids import id_from_text
 from dichvucong.dossiers import access
 
 from .control_slip import control_slip_current, control_slip_dossier
@@ -77,8 +78,8 @@ def register(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     agencies = access.register_agencies(user=request.user)
-    asked = request.GET.get("agency", "")
-    if not agencies.exists() or (asked.isdigit() and not agencies.filter(pk=int(asked)).exists()):
+    asked = id_from_text(request.GET.get("agency"))
+    if not agencies.exists() or (asked is not None and not agencies.filter(pk=asked).exists()):
         raise PermissionDenied
     form = RegisterForm(request.GET or None, agencies=agencies, initial={"format": "pdf"})
     if form.is_bound and form.is_valid():

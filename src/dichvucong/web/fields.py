@@ -5,8 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-# A database integer key: SQLite cannot even bind a number outside this range (OverflowError).
-_ID_RANGE = range(-(2**63), 2**63)
+from dichvucong.core.ids import ID_RANGE
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -19,7 +18,7 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                 number = int(str(pk))
             except ValueError:
                 continue  # Django's own check refuses it
-            if number not in _ID_RANGE:
+            if number not in ID_RANGE:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",

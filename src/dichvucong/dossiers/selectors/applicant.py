@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from dichvucong.agencies.models import Agency
 from dichvucong.catalog.models import Component, ProcedureVersion
+from dichvucong.core.ids import id_from_text
 
 from .. import access
 from ..constants import NATIONAL_STATUS_CODE, NATIONAL_STATUS_LABEL, DossierStatus
@@ -147,4 +148,5 @@ def desk_default(*, desks: list[Agency], user: Any) -> Agency | None:
 
 def component_of_dossier(*, dossier: Dossier, key: str) -> Component | None:
     """The component of the dossier's procedure an upload names (its id as posted)."""
-    return dossier.version.components.filter(pk=key if key.isdigit() else 0).first()
+    pk = id_from_text(key)
+    return dossier.version.components.filter(pk=pk).first() if pk is not None else None
