@@ -56,6 +56,13 @@ def test_the_limit_is_per_client(client, agency, low_rates, frozen_clock):
     assert client.get(URL, REMOTE_ADDR="10.0.0.2").status_code == 200
 
 
+def test_clients_of_unknown_address_share_one_limit(client, agency, low_rates, frozen_clock):
+    # A socket without an address (a unix socket, a broken proxy) must not mean "no limit".
+    statuses = [client.get(URL, REMOTE_ADDR="").status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]
+
+
 def test_the_next_window_starts_afresh(client, agency, low_rates, frozen_clock):
     for _ in range(4):
         client.get(URL)

@@ -19,7 +19,9 @@ PROXY = "10.0.0.1"
         (PROXY, "", PROXY),  # a request of the proxy itself (a health check)
         (PROXY, "not-an-address", PROXY),
         ("::1", "2001:db8::7", "2001:db8::7"),
-        ("::ffff:198.51.100.9", "6.6.6.6", "::ffff:c633:6409"),  # mapped, not loopback
+        # Dual-stack sockets map IPv4 peers: read as IPv4, for the proxy check too.
+        ("::ffff:198.51.100.9", "6.6.6.6", "198.51.100.9"),
+        ("::ffff:10.0.0.1", "203.0.113.7", "203.0.113.7"),
     ],
 )
 def test_client_address_trusts_forwarded_addresses_only_from_our_proxies(

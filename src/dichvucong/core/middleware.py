@@ -16,9 +16,12 @@ def _networks(
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        return ipaddress.ip_address(text.strip())
+        address = ipaddress.ip_address(text.strip())
     except ValueError:
         return None
+    # A dual-stack socket shows IPv4 peers as ::ffff:a.b.c.d; read them as the IPv4 address,
+    # or a proxy on 127.0.0.1 is not recognised and every client counts as the proxy.
+    return getattr(address, "ipv4_mapped", None) or address
 
 
 def client_ip(request) -> str | None:

@@ -48,8 +48,9 @@ class FixedWindowRateThrottle(BaseThrottle):
 
     def get_ident(self, request) -> str | None:
         # The portal's one answer to "which address" (DRF's own reads NUM_PROXIES, and trusts
-        # X-Forwarded-For from any peer).
-        return client_ip(request)
+        # X-Forwarded-For from any peer). Clients whose address is unknown share one count:
+        # None would mean "no limit" to allow_request.
+        return client_ip(request) or "unknown"
 
     def allow_request(self, request, view) -> bool:
         if self.limit is None:
