@@ -6,7 +6,6 @@ import pytest
 from dichvucong.documents.effects import KIND_OF_TRANSITION
 from dichvucong.notifications.constants import APPLICANT_EVENTS, OFFICER_EVENTS
 from dichvucong.workflow import effects
-from dichvucong.workflow.deadlines import DEADLINE_EVENTS
 from dichvucong.workflow.effects import DeadlineEvent, effect_key, on_transition
 from dichvucong.workflow.transitions import TRANSITIONS, TransitionName
 
@@ -20,7 +19,6 @@ def test_every_transition_name_is_a_transition_and_every_transition_has_a_name()
 
 def test_a_deadline_event_is_never_also_a_transition():
     assert not set(DeadlineEvent) & set(TransitionName)
-    assert set(DEADLINE_EVENTS) == set(DeadlineEvent)
 
 
 def test_a_bare_string_cannot_be_registered():

@@ -1,9 +1,10 @@
 """The dossier's states and channels, with the national portal's vocabulary (domain.md §9)."""
 
 from django.db import models
-from django.utils.formats import number_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+
+from dichvucong.core.money import vnd
 
 
 class DossierStatus(models.TextChoices):
@@ -88,9 +89,7 @@ FEE_MAX_VND = 999_999_999_999
 
 def fee_too_large_message() -> str:
     """The refusal of a fee above FEE_MAX_VND, the limit written the reader's way."""
-    return _("The fee can be at most %(limit)s đồng.") % {
-        "limit": number_format(FEE_MAX_VND, force_grouping=True)
-    }
+    return _("The fee can be at most %(limit)s.") % {"limit": vnd(FEE_MAX_VND)}
 
 
 # For a form's error_messages, built when the form shows it (in the reader's language).

@@ -31,11 +31,6 @@ from .processing import UNFINISHED
 
 BATCH_SIZE = 500
 
-STEP_DUE_SOON = DeadlineEvent.STEP_DUE_SOON
-STEP_OVERDUE = DeadlineEvent.STEP_OVERDUE
-APOLOGY_PROMPT = DeadlineEvent.APOLOGY_PROMPT
-DOSSIER_OVERDUE = DeadlineEvent.DOSSIER_OVERDUE
-DEADLINE_EVENTS = tuple(DeadlineEvent)
 
 # The clock runs in these statuses; a supplement request pauses it (the dossier's due time
 # moves on by the paused time when the applicant resubmits).
@@ -54,10 +49,10 @@ class DeadlineReport:
     @property
     def counts(self) -> dict[str, int]:
         return {
-            STEP_DUE_SOON: len(self.steps_due_soon),
-            STEP_OVERDUE: len(self.steps_overdue),
-            APOLOGY_PROMPT: len(self.apology_prompts),
-            DOSSIER_OVERDUE: len(self.dossiers_overdue),
+            DeadlineEvent.STEP_DUE_SOON: len(self.steps_due_soon),
+            DeadlineEvent.STEP_OVERDUE: len(self.steps_overdue),
+            DeadlineEvent.APOLOGY_PROMPT: len(self.apology_prompts),
+            DeadlineEvent.DOSSIER_OVERDUE: len(self.dossiers_overdue),
         }
 
     @property
@@ -122,7 +117,7 @@ def deadlines_mark(*, now: dt.datetime | None = None) -> DeadlineReport:
     report.steps_overdue = _mark(
         steps.filter(due_at__lt=now, overdue_notified_at__isnull=True),
         flag="overdue_notified_at",
-        event=STEP_OVERDUE,
+        event=DeadlineEvent.STEP_OVERDUE,
         now=now,
         dossier_field="dossier_id",
     )
@@ -139,7 +134,7 @@ def deadlines_mark(*, now: dt.datetime | None = None) -> DeadlineReport:
             due_soon_notified_at__isnull=True,
         ),
         flag="due_soon_notified_at",
-        event=STEP_DUE_SOON,
+        event=DeadlineEvent.STEP_DUE_SOON,
         now=now,
         dossier_field="dossier_id",
     )
@@ -147,7 +142,7 @@ def deadlines_mark(*, now: dt.datetime | None = None) -> DeadlineReport:
     report.dossiers_overdue = _mark(
         dossiers.filter(current_due_at__lt=now, overdue_notified_at__isnull=True),
         flag="overdue_notified_at",
-        event=DOSSIER_OVERDUE,
+        event=DeadlineEvent.DOSSIER_OVERDUE,
         now=now,
         dossier_field="pk",
     )
@@ -161,7 +156,7 @@ def deadlines_mark(*, now: dt.datetime | None = None) -> DeadlineReport:
             apology_prompted_at__isnull=True,
         ),
         flag="apology_prompted_at",
-        event=APOLOGY_PROMPT,
+        event=DeadlineEvent.APOLOGY_PROMPT,
         now=now,
         dossier_field="pk",
     )
