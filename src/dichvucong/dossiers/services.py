@@ -105,7 +105,9 @@ def dossier_create_draft(
         raise ServiceError(
             _("This procedure cannot be submitted online."), field="version", code="not_online"
         )
-    if not version.receiving_agencies.filter(pk=receiving_agency.pk).exists():
+    if not version.receiving_agencies.filter(
+        pk=receiving_agency.pk, receives_dossiers=True
+    ).exists():
         raise ServiceError(
             _("This desk does not receive dossiers of this procedure."),
             field="receiving_agency",

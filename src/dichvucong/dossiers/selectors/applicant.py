@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from dichvucong.agencies.models import Agency
 from dichvucong.catalog.models import Component, ProcedureVersion
 from dichvucong.core.ids import id_from_text
+from dichvucong.core.text import fold
 
 from .. import access
 from ..constants import NATIONAL_STATUS_CODE, NATIONAL_STATUS_LABEL, DossierStatus
@@ -132,16 +133,18 @@ def apology_latest(*, dossier: Dossier) -> Apology | None:
     return dossier.apologies.last() if dossier.extended_due_at else None
 
 
-def desks_for_version(*, version: ProcedureVersion) -> list[Agency]:
-    """The desks that receive the procedure's dossiers, with their administrative units."""
-    return list(version.receiving_agencies.filter(receives_dossiers=True).select_related("unit"))
+def desks_for_version(*, version: ProcedureVersion) -> QuerySet[Agency]:
+    """The desks an applicant may choose for the procedure's dossiers: receiving them and in
+    force today (a desk closed by a merger is not offered), with their administrative units."""
+    return version.receiving_agencies.active().filter(receives_dossiers=True).select_related("unit")
 
 
 def desk_default(*, desks: list[Agency], user: Any) -> Agency | None:
-    """The desk of the applicant's commune when their address names its unit, else the first."""
-    address = (user.address or "").casefold()
+    """The desk of the applicant's commune when their address names its unit (as words, with or
+    without diacritics: "Phường 1" is not in "Phường 12"), else the first."""
+    address = f" {fold(user.address or '')} "  # fold: words of [0-9a-z], single spaces
     for agency in desks:
-        if agency.unit_id and agency.unit.name.casefold() in address:
+        if agency.unit_id and f" {fold(agency.unit.name)} " in address:
             return agency
     return desks[0] if desks else None
 

@@ -78,7 +78,7 @@ def dossier_start(request, local_code: str):
         raise Http404(_("This procedure cannot be submitted online."))
     agencies = desks_for_version(version=version)
     if request.method == "POST":
-        form = DeskForm(request.POST, agencies=version.receiving_agencies.all())
+        form = DeskForm(request.POST, agencies=agencies)
         if form.is_valid():
             try:
                 dossier = services.dossier_create_draft(
@@ -92,11 +92,8 @@ def dossier_start(request, local_code: str):
                 messages.success(request, _("Your draft is saved. You can come back to it later."))
                 return redirect("web:dossier-form", pk=dossier.pk)
     else:
-        desk = desk_default(desks=agencies, user=request.user)
-        form = DeskForm(
-            initial={"receiving_agency": desk.pk if desk else None},
-            agencies=version.receiving_agencies.all(),
-        )
+        desk = desk_default(desks=list(agencies), user=request.user)
+        form = DeskForm(initial={"receiving_agency": desk.pk if desk else None}, agencies=agencies)
     return render(
         request, "web/applicant/start.html", {"version": version, "form": form, "desks": agencies}
     )
