@@ -3,6 +3,7 @@ download and PDF of the portal asks (docs/access-policy.md has the table, decisi
 
     access.dossier_access(user=user, dossier=dossier)     -> Access (sees, files, actions)
     access.dossiers_visible_to(user=user, parties=...)    -> the same rule as a queryset
+    access.dossier_is_applicant(user=user, dossier=d)     -> owner or submitter (no query)
     access.dossier_may_rate(user=user, dossier=d, token=t) / access.dossiers_with_public_status(code=c)
     access.register_agencies(user=user)                   -> whose register the user may print
 
@@ -316,10 +317,16 @@ def dossiers_with_public_status(*, code: str) -> QuerySet[Dossier]:
     return Dossier.objects.filter(code=code)
 
 
+def dossier_is_applicant(*, user: Any, dossier: Dossier) -> bool:
+    """Its owner's or submitter's account, signed in: what the applicant's own actions (edit,
+    withdraw, rate, resubmit) need, read from the dossier row alone (no query)."""
+    return _signed_in(user) and user.pk in (dossier.owner_account_id, dossier.submitter_account_id)
+
+
 def dossier_may_rate(*, user: Any, dossier: Dossier, token: str = "") -> bool:
     """The dossier's applicant (signed in), or whoever holds the paper's QR token: rating only,
     nothing else of the dossier."""
-    if dossier_access(user=user, dossier=dossier).may(Action.RATE):
+    if dossier_is_applicant(user=user, dossier=dossier):
         return True
     return bool(token) and bool(dossier.code) and rating_token_valid(dossier.code, token)
 

@@ -78,7 +78,7 @@ def max_files_per_component() -> int:
 
 def _check_applicant(dossier: Dossier, actor: Any) -> None:
     # The applicant's answers and files (dossiers.access: its owner's or submitter's account).
-    if not access.dossier_access(user=actor, dossier=dossier).may(access.Action.EDIT):
+    if not access.dossier_is_applicant(user=actor, dossier=dossier):
         raise NotYourDossier(_("This dossier is not yours."))
 
 

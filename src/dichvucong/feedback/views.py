@@ -62,9 +62,7 @@ def rate(request, code: str):
     if not access.dossier_may_rate(user=user, dossier=dossier, token=token):
         raise Http404
     # Signed in as its applicant (not merely holding the paper): the comment is shown back.
-    is_applicant = bool(
-        access.dossier_access(user=user, dossier=dossier).parties & access.APPLICANT
-    )
+    is_applicant = access.dossier_is_applicant(user=user, dossier=dossier)
     here = reverse("feedback:rate", kwargs={"code": dossier.code})
     if token:
         here = f"{here}?{urlencode({'t': token})}"

@@ -49,7 +49,7 @@ def _check_actor(transition: Transition, dossier: Dossier, actor: Any, agency: A
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         raise ActorNotAllowed(_("Please log in."), code="actor")
     if transition.actor == "applicant":
-        if not access.dossier_access(user=actor, dossier=dossier).parties & access.APPLICANT:
+        if not access.dossier_is_applicant(user=actor, dossier=dossier):
             raise ActorNotAllowed(_("This dossier is not yours."), code="actor")
         return
     if not can(actor, transition.permission, agency):

@@ -20,7 +20,7 @@ from dichvucong.catalog.selectors import procedure_get_public
 from dichvucong.core.errors import ServiceError
 from dichvucong.documents.formatting import rating_path
 from dichvucong.documents.selectors import documents_issued
-from dichvucong.dossiers import access, services
+from dichvucong.dossiers import services
 from dichvucong.dossiers.models import Attachment, Dossier
 from dichvucong.dossiers.selectors.applicant import (
     apology_latest,
@@ -322,9 +322,8 @@ def dossier_submitted(request, pk: int):
 
 def _detail_context(request, dossier: Dossier, *, withdrawal_form=None) -> dict:
     slots, template_files = _slots(dossier)
-    may_withdraw = withdrawal_open(dossier=dossier) and access.dossier_access(
-        user=request.user, dossier=dossier
-    ).may(access.Action.WITHDRAW)
+    # _own() found the dossier among the user's: an applicant may always ask to withdraw.
+    may_withdraw = withdrawal_open(dossier=dossier)
     return {
         "dossier": dossier,
         "timeline": dossier_timeline_for_applicant(dossier=dossier),
