@@ -28,7 +28,7 @@ from factory.django import DjangoModelFactory
 
 from dichvucong.core.selectors import ruleset_in_force
 from dichvucong.dossiers.constants import Channel, DossierStatus, ResultDelivery
-from dichvucong.dossiers.models import Attachment, Dossier, DossierHistory
+from dichvucong.dossiers.models import Attachment, Dossier, DossierHistory, ResultFile
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import ProcedureVersionFactory
 
@@ -121,6 +121,26 @@ class AttachmentFactory(DjangoModelFactory):
     size = factory.LazyAttribute(lambda o: len(o.data))
     sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.data).hexdigest())
     uploaded_by = factory.SelfAttribute("dossier.submitter_account")
+
+
+class ResultFileFactory(DjangoModelFactory):
+    """A result document as the specialist's proposal stores it (no transition: for pages
+    that serve one)."""
+
+    class Meta:
+        model = ResultFile
+        exclude = ("data",)
+
+    dossier = factory.SubFactory(DossierFactory)
+    title = "Giấy chứng nhận"
+    data = PDF_BYTES
+    stored_name = factory.LazyFunction(lambda: f"{uuid.uuid4().hex}.pdf")
+    file = factory.LazyAttribute(lambda o: ContentFile(o.data, name=o.stored_name))
+    original_name = "ket-qua.pdf"
+    content_type = "application/pdf"
+    size = factory.LazyAttribute(lambda o: len(o.data))
+    sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.data).hexdigest())
+    uploaded_at = factory.LazyFunction(timezone.now)
 
 
 class DossierHistoryFactory(DjangoModelFactory):
