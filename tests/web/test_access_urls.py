@@ -17,9 +17,12 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dichvucong.accounts.permissions import ROLE_MODEL_PERMISSIONS
+from dichvucong.core.models import AuditEntry
 from dichvucong.dossiers import access
+from dichvucong.dossiers.models import Dossier
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.agencies.factories import AgencyFactory
+from tests.clock import after_the_data
 from tests.dossiers.factories import AttachmentFactory
 from tests.dossiers.processing_paths import to_result
 from tests.workflow.world import world
@@ -139,6 +142,22 @@ def asked(monkeypatch):
     return calls
 
 
+# The world's dossiers are of March 2026; to_result's steps happen now, after them.
+pytestmark = after_the_data
+
+
+def _state(pk: int) -> tuple:
+    """What a refused write must leave as it was."""
+    dossier = Dossier.objects.get(pk=pk)
+    return (
+        dossier.status,
+        dossier.history.count(),
+        dossier.attachments.count(),
+        dossier.result_files.count(),
+        AuditEntry.objects.count(),
+    )
+
+
 @pytest.fixture
 def things(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -180,11 +199,13 @@ def test_each_dossier_url_asks_the_policy_and_refuses_outsiders(client, things, 
     for who, user in _outsiders(things["w"]).items():
         client.force_login(user)
         asked.clear()
+        before = _state(things["dossier"])
 
         response, expected = _request(client, name, things)
 
         assert asked, f"{name} answered {who} without asking dossiers.access"
         assert response.status_code in expected, (who, response.status_code)
+        assert _state(things["dossier"]) == before, (who, "changed the dossier")
 
 
 @pytest.mark.parametrize("name", sorted(QUERY_URLS))
@@ -208,3 +229,5 @@ def test_anonymous_is_sent_to_log_in_or_refused(client, things, name):
         assert response.status_code in (302, 403, 404), response.status_code
         if response.status_code == 302:
             assert "/tai-khoan/" in response["Location"]
+    else:
+        assert response.status_code in expected, response.status_code
