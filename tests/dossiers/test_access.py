@@ -17,6 +17,7 @@ from dichvucong.workflow import processing
 from dichvucong.workflow.steps import open_step
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.agencies.factories import AgencyFactory
+from tests.clock import after_the_data
 from tests.dossiers.factories import DossierFactory
 from tests.workflow.world import pdf, world
 
@@ -95,6 +96,10 @@ anonymous               0   0   0  |  0   0   0  |  0   0   0  |  0   0   0
 qr_holder               0   0   0  |  0   0   0  |  0   0   0  |  0   0   0
 """
 STATE_NAMES = ["draft", "submitted", "processing", "resolved"]
+
+
+# The world's dossiers are of March 2026; their steps are taken now, after them.
+pytestmark = after_the_data
 
 
 def _table(text: str) -> dict[str, list[bool]]:
