@@ -15,7 +15,8 @@ LOCAL = dt.timezone(dt.timedelta(hours=7))  # Asia/Ho_Chi_Minh: no daylight savi
 
 # The instant the issue's failures showed up: Tuesday 8/12/2026, 07:20 local time.
 DEFAULT_NOW = dt.datetime(2026, 12, 8, 7, 20, tzinfo=LOCAL)
-# Later than every fixed date the tests' data use (March 2026 and its apologies' new dates).
+# Later than the processing world's fixed dates (March 2026 and its apologies' new dates); a
+# test whose data are later (December 2026) sets its own instants with time-machine.
 AFTER_THE_DATA = DEFAULT_NOW
 
 after_the_data = pytest.mark.now(AFTER_THE_DATA)
