@@ -212,31 +212,35 @@ def _newest_history_id(dossier_id: int) -> int:
     return newest["newest"] or 0
 
 
-def control_slip_store(*, dossier_id: int) -> ControlSlip | None:
+def control_slip_store(*, dossier_id: int, lost: str | None = None) -> ControlSlip | None:
     """Render the received dossier's slip of its history now and keep it (None: not received).
 
-    Under the dossier's row lock, so that readers arriving together after a transition render
-    once: the others wait, then find the fresh copy. The same bytes only move the copy's
+    Under the copy's own row lock, so that readers arriving together after a transition render
+    once (the others wait, then find the fresh copy), while the officers' transitions, which
+    lock the dossier's row, never wait for a rendering. The same bytes only move the copy's
     history mark; new bytes replace the file (the old one is removed after commit). Not
-    audited: the copy is derived data, the history is the record.
+    audited: the copy is derived data, the history is the record. `lost`: the name of a file
+    the caller could not open, rendered again even if the copy is up to date.
     """
+    dossier = dossiers_for_forms().get(pk=dossier_id)
+    if dossier.received_at is None:
+        return None
     with transaction.atomic():
-        Dossier.objects.select_for_update().filter(pk=dossier_id).values_list("pk").get()
-        dossier = dossiers_for_forms().get(pk=dossier_id)
-        if dossier.received_at is None:
-            return None
+        ControlSlip.objects.get_or_create(
+            dossier=dossier, defaults={"history_id": 0, "rendered_at": timezone.now()}
+        )
+        slip = ControlSlip.objects.select_for_update().get(dossier=dossier)
+        # Read before rendering: a transition committed meanwhile leaves a newer row, and the
+        # next reading renders again.
         newest = _newest_history_id(dossier_id)
-        slip = ControlSlip.objects.filter(dossier_id=dossier_id).first()
-        if slip is not None and slip.history_id >= newest:
+        if slip.file and slip.file.name != lost and slip.history_id >= newest:
             return slip
         pdf = control_slip_pdf(dossier=dossier)
         digest = hashlib.sha256(pdf).hexdigest()
-        old_name = slip.file.name if slip else None
-        if slip is None:
-            slip = ControlSlip(dossier=dossier)
+        old_name = slip.file.name or None
         slip.history_id = newest
         slip.rendered_at = timezone.now()
-        if slip.sha256 != digest:
+        if slip.sha256 != digest or slip.file.name == lost:
             slip.sha256 = digest
             slip.file.save(f"control_slip-{digest[:16]}.pdf", ContentFile(pdf), save=False)
         slip.save()
@@ -250,9 +254,20 @@ def control_slip_current(*, dossier: Dossier) -> ControlSlip:
     """The stored slip of the dossier's history as it is now, rendered only when a newer
     history row than the stored copy's exists (two queries when nothing changed)."""
     slip = ControlSlip.objects.filter(dossier=dossier).first()
-    if slip is not None and slip.history_id >= _newest_history_id(dossier.pk):
+    if slip is not None and slip.file and slip.history_id >= _newest_history_id(dossier.pk):
         return slip
     return control_slip_store(dossier_id=dossier.pk)
+
+
+def control_slip_open(*, dossier: Dossier):
+    """The current slip's file, open for reading. A file gone between finding and opening it
+    (replaced by another reader's rendering, or lost from storage) is found or rendered again.
+    """
+    slip = control_slip_current(dossier=dossier)
+    try:
+        return slip.file.open("rb")
+    except FileNotFoundError:
+        return control_slip_store(dossier_id=dossier.pk, lost=slip.file.name).file.open("rb")
 
 
 def control_slip_dossier(*, user: Any, pk: int) -> Dossier | None:

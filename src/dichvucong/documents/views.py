@@ -9,7 +9,7 @@ from dichvucong.core.errors import ServiceError
 from dichvucong.core.ids import id_from_text
 from dichvucong.dossiers import access
 
-from .control_slip import control_slip_current, control_slip_dossier
+from .control_slip import control_slip_dossier, control_slip_open
 from .forms import RegisterForm
 from .models import DocumentKind
 from .register import (
@@ -61,10 +61,10 @@ def control_slip(request: HttpRequest, pk: int) -> FileResponse:
     dossier = control_slip_dossier(user=request.user, pk=pk)
     if dossier is None:
         raise Http404
-    slip = control_slip_current(dossier=dossier)
+    slip_file = control_slip_open(dossier=dossier)
     log_access(action="document.control_slip", instance=dossier, actor=request.user)
     return FileResponse(
-        slip.file.open("rb"),
+        slip_file,
         content_type="application/pdf",
         filename=f"phieu-kiem-soat-{dossier.code}.pdf",
     )
