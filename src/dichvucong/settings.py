@@ -6,6 +6,7 @@ with a one-line explanation in .env.example.
 """
 
 import ipaddress
+import os
 from pathlib import Path
 
 import environ
@@ -30,8 +31,17 @@ def _embedded_secret(name: str, make) -> str:
     """
     path = VAR_DIR / name
     if not path.exists():
-        path.write_text(make())
-        path.chmod(0o600)
+        # Written private, then linked in whole and only once: a server and a worker starting
+        # together neither read a half-written file nor each keep a key of their own.
+        draft = VAR_DIR / f".{name}.{os.getpid()}"
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
+            file.write(make())
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 
