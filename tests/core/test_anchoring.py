@@ -7,6 +7,7 @@ import stat
 from io import StringIO
 
 import pytest
+import time_machine
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.core import mail
 from django.core.management import CommandError, call_command
@@ -18,6 +19,7 @@ from dichvucong.core.audit import audit_change, audit_register_backfill, audit_t
 from dichvucong.core.checkpoints import checkpoint_anchors, checkpoint_key_generate
 from dichvucong.core.models import AuditChain, AuditEntry
 from dichvucong.core.tasks import audit_checkpoint_task
+from tests.clock import local
 
 from .factories import RuleSetFactory
 
@@ -186,6 +188,25 @@ def test_the_whole_trail_erased_after_a_checkpoint_is_caught(chain):
     assert code != 0
     for scope, seq in (("province", 3), (AGENCY, 2), ("scopes", 3)):
         assert f"{scope}: BROKEN at seq 1 (entry id -): removed: entries 1 to {seq}," in err
+
+
+@pytest.mark.usefixtures("keys")
+def test_checkpoints_that_stopped_or_were_removed_are_reported(chain, settings):
+    # Deleting the recent checkpoint files (or stopping beat) would hide what they record:
+    # a latest checkpoint older than two intervals fails the verification.
+    settings.DVC_AUDIT_CHECKPOINT_INTERVAL_MINUTES = 60
+    chain(2)
+    with time_machine.travel(local(2026, 12, 8, 8, 0), tick=False) as clock:
+        run("audit_checkpoint")
+
+        clock.move_to(local(2026, 12, 8, 10, 0))  # two intervals: still expected
+        assert run("verify_audit")[0] == 0
+
+        clock.move_to(local(2026, 12, 8, 10, 1))
+        code, _out, err = run("verify_audit")
+
+    assert code != 0
+    assert "The latest trusted checkpoint is of 08/12/2026 08:00" in err
 
 
 @pytest.mark.usefixtures("keys")

@@ -1,3 +1,6 @@
+import datetime as dt
+
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -68,9 +71,10 @@ class Command(BaseCommand):
                 }
             )
         self._checkpoint_summary(checkpoints)
+        stale = self._checkpoint_stale(checkpoints)
 
-        if failed or checkpoints.problems:
-            messages = []
+        if failed or checkpoints.problems or stale:
+            messages = [stale] if stale else []
             if failed:
                 messages.append(
                     ngettext(
@@ -96,6 +100,24 @@ class Command(BaseCommand):
                     _("All audit chains are intact (%(total)s).") % {"total": len(reports)}
                 )
             )
+
+    def _checkpoint_stale(self, checkpoints) -> str:
+        """A latest trusted checkpoint older than two intervals: checkpoints are no longer made,
+        or the recent files were removed (and with them what they would detect)."""
+        if checkpoints.latest is None:
+            return ""
+        interval = dt.timedelta(minutes=settings.DVC_AUDIT_CHECKPOINT_INTERVAL_MINUTES)
+        if timezone.now() - checkpoints.latest <= 2 * interval:
+            return ""
+        message = _(
+            "The latest trusted checkpoint is of %(time)s, more than two intervals (%(minutes)s "
+            "minutes each) ago: checkpoints are not being made, or the recent ones were removed."
+        ) % {
+            "time": f"{timezone.localtime(checkpoints.latest):%d/%m/%Y %H:%M}",
+            "minutes": settings.DVC_AUDIT_CHECKPOINT_INTERVAL_MINUTES,
+        }
+        self.stderr.write(message)
+        return message
 
     def _checkpoint_summary(self, checkpoints):
         if checkpoints.latest is None:
