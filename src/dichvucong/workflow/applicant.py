@@ -18,6 +18,7 @@ from dichvucong.dossiers.models import Dossier, SupplementRequest
 
 from .engine import transition_apply
 from .processing import pause_end
+from .transitions import TransitionName as N
 from .transitions import transition_get
 
 
@@ -47,7 +48,7 @@ def dossier_problems(dossier: Dossier) -> list[str]:
 
 def withdrawal_open(*, dossier: Dossier) -> bool:
     """Whether the applicant may still ask to withdraw the dossier (before a result)."""
-    return dossier.status in transition_get("request_withdrawal").sources
+    return dossier.status in transition_get(N.REQUEST_WITHDRAWAL).sources
 
 
 def dossier_submit(*, dossier: Dossier, actor: Any) -> Dossier:
@@ -62,7 +63,7 @@ def dossier_submit(*, dossier: Dossier, actor: Any) -> Dossier:
             raise DossierIncomplete(" ".join(problems))
         return {"submitted_at": now}
 
-    return transition_apply(dossier=dossier, name="submit", actor=actor, prepare=prepare, at=now)
+    return transition_apply(dossier=dossier, name=N.SUBMIT, actor=actor, prepare=prepare, at=now)
 
 
 def dossier_resubmit(*, dossier: Dossier, actor: Any) -> Dossier:
@@ -115,7 +116,7 @@ def dossier_resubmit(*, dossier: Dossier, actor: Any) -> Dossier:
     )
     return transition_apply(
         dossier=dossier,
-        name="resubmit_processing" if processing else "resubmit",
+        name=N.RESUBMIT_PROCESSING if processing else "resubmit",
         actor=actor,
         agency=open_request.agency if processing else None,
         prepare=prepare,

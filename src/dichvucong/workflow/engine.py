@@ -24,7 +24,7 @@ from dichvucong.dossiers import access
 from dichvucong.dossiers.models import Dossier, DossierHistory
 
 from .effects import run_handlers
-from .transitions import Transition, transition_get
+from .transitions import Transition, TransitionName, transition_get
 
 
 class TransitionNotAllowed(ServiceError):
@@ -62,7 +62,7 @@ def _check_actor(transition: Transition, dossier: Dossier, actor: Any, agency: A
 def transition_apply(
     *,
     dossier: Dossier | int,
-    name: str,
+    name: TransitionName,
     actor: Any,
     note: str = "",
     agency: Agency | None = None,

@@ -39,6 +39,7 @@ from dichvucong.dossiers.services import attachment_add
 from .codes import code_issue
 from .engine import ActorNotAllowed, transition_apply
 from .steps import first_step_open
+from .transitions import TransitionName as N
 
 # The fields of the owner (chủ hồ sơ) and of the submitter a desk officer may fill in.
 OWNER_FIELDS = ("kind", "name", "id_number", "tax_code", "phone", "email", "address")
@@ -149,7 +150,7 @@ def dossier_receive(
         changes = {"fee_amount": amount, "fee_receipt_number": receipt_number, "fee_paid_at": at}
     with transaction.atomic():
         received = transition_apply(
-            dossier=dossier, name="receive", actor=actor, changes=changes, prepare=prepare, at=at
+            dossier=dossier, name=N.RECEIVE, actor=actor, changes=changes, prepare=prepare, at=at
         )
         # The dossier reaches its process's first step (usually the desk's hand-over).
         first_step_open(dossier=received, actor=actor, at=received.received_at)
@@ -226,7 +227,7 @@ def dossier_request_supplement(
 
     return transition_apply(
         dossier=dossier,
-        name="request_supplement",
+        name=N.REQUEST_SUPPLEMENT,
         actor=actor,
         note=reason,
         prepare=prepare,
@@ -243,7 +244,7 @@ def dossier_refuse(
     )
     return transition_apply(
         dossier=dossier,
-        name="refuse",
+        name=N.REFUSE,
         actor=actor,
         note=reason,
         changes={"refusal_reason": reason},
@@ -394,7 +395,7 @@ def dossier_file_at_desk(
                 )
         transition_apply(
             dossier=dossier,
-            name="submit_at_desk",
+            name=N.SUBMIT_AT_DESK,
             actor=actor,
             changes={"submitted_at": at},
             at=at,

@@ -56,6 +56,7 @@ from .engine import ActorNotAllowed, transition_apply
 from .intake import _reason, supplement_input
 from .ontime import dossier_on_time
 from .steps import holds_role, neighbour, open_step, step_close, step_open
+from .transitions import TransitionName as N
 
 Outcome = DossierStep.Outcome
 
@@ -120,7 +121,7 @@ def _dossier_of(step: DossierStep | int) -> Dossier:
 def _step_action(
     *,
     step: DossierStep | int,
-    name: str,
+    name: N,
     actor: Any,
     note: str = "",
     at: dt.datetime | None,
@@ -242,7 +243,7 @@ def step_forward(
         step_open(locked, following, at=at, handed_by=actor)
         return {}
 
-    return _step_action(step=step, name="forward", actor=actor, note=note, at=at, work=work)
+    return _step_action(step=step, name=N.FORWARD, actor=actor, note=note, at=at, work=work)
 
 
 def step_send_back(
@@ -279,7 +280,7 @@ def step_send_back(
             changes = {"result_kind": "", "result_summary": "", "result_proposed_at": None}
         return changes
 
-    return _step_action(step=step, name="send_back", actor=actor, note=note, at=at, work=work)
+    return _step_action(step=step, name=N.SEND_BACK, actor=actor, note=note, at=at, work=work)
 
 
 # --- Supplements during processing (R7) --------------------------------------------------
@@ -342,7 +343,7 @@ def step_request_supplement(
 
     return _step_action(
         step=step,
-        name="request_supplement_processing",
+        name=N.REQUEST_SUPPLEMENT_PROCESSING,
         actor=actor,
         note=reason,
         at=at,
@@ -414,7 +415,7 @@ def step_require_fee(
     amount = _amount(amount, "amount")
     return _step_action(
         step=step,
-        name="require_fee",
+        name=N.REQUIRE_FEE,
         actor=actor,
         note=note,
         at=at,
@@ -523,7 +524,7 @@ def result_propose(
         return fields
 
     return _step_action(
-        step=step, name="propose_result", actor=actor, note=note or summary, at=at, work=work
+        step=step, name=N.PROPOSE_RESULT, actor=actor, note=note or summary, at=at, work=work
     )
 
 
@@ -536,7 +537,7 @@ def _after_resolved(dossier: Dossier, *, at: dt.datetime) -> Dossier:
     if dossier.result_delivery == ResultDelivery.ONLINE:
         return transition_apply(
             dossier=dossier,
-            name="return_online",
+            name=N.RETURN_ONLINE,
             actor=None,
             agency=dossier.processing_agency or dossier.receiving_agency,
             note=str(_("The result is available for download on the dossier page.")),
@@ -628,7 +629,7 @@ def result_return(
         )
     return transition_apply(
         dossier=dossier,
-        name="return_result",
+        name=N.RETURN_RESULT,
         actor=actor,
         prepare=lambda locked: _return_fields(
             locked, at=at, actor=actor, recipient=recipient, tracking=tracking_number
@@ -653,7 +654,7 @@ def withdrawal_request(
     current = open_step(dossier)
     return transition_apply(
         dossier=dossier,
-        name="request_withdrawal",
+        name=N.REQUEST_WITHDRAWAL,
         actor=actor,
         agency=current.agency if current else agency,
         note=reason,
@@ -703,7 +704,7 @@ def dossier_stop(
 
     return transition_apply(
         dossier=dossier,
-        name="stop",
+        name=N.STOP,
         actor=actor,
         agency=agency,
         note=reason,
@@ -760,7 +761,7 @@ def apology_issue(
 
     transition_apply(
         dossier=dossier,
-        name="apologise",
+        name=N.APOLOGISE,
         actor=actor,
         agency=agency,
         note=reason,

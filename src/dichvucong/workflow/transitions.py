@@ -191,7 +191,7 @@ TRANSITIONS: dict[TransitionName, Transition] = {
 }
 
 
-def transition_get(name: str) -> Transition:
+def transition_get(name: TransitionName) -> Transition:
     try:
         return TRANSITIONS[name]
     except KeyError:
