@@ -27,17 +27,16 @@ from dichvucong.core.constants import SupplementStage
 from dichvucong.core.errors import ServiceError, text_within_limit
 from dichvucong.core.selectors import ruleset_in_force
 from dichvucong.dossiers.constants import (
-    FEE_MAX_VND,
     Channel,
     PartyKind,
     ResultDelivery,
-    fee_too_large_message,
 )
 from dichvucong.dossiers.models import Dossier, SupplementRequest
 from dichvucong.dossiers.services import attachment_add
 
 from .codes import code_issue
 from .engine import ActorNotAllowed, transition_apply
+from .fees import fee_amount_parse
 from .steps import first_step_open
 from .transitions import TransitionName as N
 
@@ -68,27 +67,14 @@ def _fee(fee_amount: Any, fee_receipt_number: str) -> tuple[int | None, str]:
                 _("Enter the fee amount of this receipt."), field="fee_amount", code="required"
             )
         return None, ""
-    try:
-        amount = int(fee_amount)
-    except (TypeError, ValueError):
-        raise ServiceError(
-            _("The fee must be a whole number of đồng."), field="fee_amount", code="invalid"
-        ) from None
-    if amount < 0:
-        raise ServiceError(_("The fee cannot be negative."), field="fee_amount", code="negative")
-    if amount > FEE_MAX_VND:
-        raise ServiceError(fee_too_large_message(), field="fee_amount", code="too_large")
+    amount = fee_amount_parse(fee_amount, field="fee_amount", allow_zero=True)
     if amount > 0 and not receipt_number:
         raise ServiceError(
             _("Enter the number of the fee receipt."),
             field="fee_receipt_number",
             code="required",
         )
-    if len(receipt_number) > 50:
-        raise ServiceError(
-            _("The receipt number is too long."), field="fee_receipt_number", code="too_long"
-        )
-    return amount, receipt_number
+    return amount, text_within_limit(receipt_number, model=Dossier, field="fee_receipt_number")
 
 
 def dossier_receive(

@@ -36,11 +36,9 @@ from dichvucong.core.audit import audit_change, snapshot
 from dichvucong.core.constants import SupplementStage
 from dichvucong.core.errors import ServiceError, text_within_limit
 from dichvucong.dossiers.constants import (
-    FEE_MAX_VND,
     DossierStatus,
     ResultDelivery,
     ResultKind,
-    fee_too_large_message,
 )
 from dichvucong.dossiers.models import (
     Apology,
@@ -53,6 +51,7 @@ from dichvucong.dossiers.models import (
 from dichvucong.dossiers.services import result_file_store
 
 from .engine import ActorNotAllowed, transition_apply
+from .fees import fee_amount_parse
 from .intake import _reason, supplement_input
 from .ontime import dossier_on_time
 from .steps import holds_role, neighbour, open_step, step_close, step_open
@@ -394,25 +393,11 @@ def pause_end(locked: Dossier, *, at: dt.datetime) -> dict[str, Any]:
 # --- Fees (status 6) ---------------------------------------------------------------------
 
 
-def _amount(value: Any, field: str) -> int:
-    try:
-        amount = int(value)
-    except (TypeError, ValueError):
-        raise ServiceError(
-            _("The fee must be a whole number of đồng."), field=field, code="invalid"
-        ) from None
-    if amount <= 0:
-        raise ServiceError(_("The fee must be more than zero."), field=field, code="invalid")
-    if amount > FEE_MAX_VND:
-        raise ServiceError(fee_too_large_message(), field=field, code="too_large")
-    return amount
-
-
 def step_require_fee(
     *, step: DossierStep | int, actor: Any, amount: Any, note: str = "", at=None
 ) -> Dossier:
     """Require the fee before processing goes on (4 → 6); the desk records the payment."""
-    amount = _amount(amount, "amount")
+    amount = fee_amount_parse(amount, field="amount")
     return _step_action(
         step=step,
         name=N.REQUIRE_FEE,
@@ -434,10 +419,9 @@ def fee_record_payment(
         raise ServiceError(
             _("Enter the number of the fee receipt."), field="receipt_number", code="required"
         )
-    if len(receipt_number) > 50:
-        raise ServiceError(
-            _("The receipt number is too long."), field="receipt_number", code="too_long"
-        )
+    text_within_limit(
+        receipt_number, model=Dossier, field="fee_receipt_number", input_name="receipt_number"
+    )
 
     def prepare(locked: Dossier) -> dict[str, Any]:
         fields = {
@@ -483,7 +467,7 @@ def result_propose(
     on the result (e.g. the fee for issuing the paper): the approval then waits for it (4 → 6,
     then 6 → 9 when the desk records the payment)."""
     at = at or timezone.now()
-    fee_due = None if fee_due in (None, "") else _amount(fee_due, "fee_due")
+    fee_due = None if fee_due in (None, "") else fee_amount_parse(fee_due, field="fee_due")
     if kind not in ResultKind.values:
         raise ServiceError(_("Choose the result: granted or refused."), field="kind", code="kind")
     summary = (summary or "").strip()
