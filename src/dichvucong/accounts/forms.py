@@ -21,6 +21,7 @@ from dichvucong.core.errors import ServiceError
 
 from . import selectors, services
 from .models import User, normalize_phone, validate_id_number, validate_phone, validate_tax_code
+from .password_validation import PersonalDetailsSimilarityValidator
 
 APPLICANT_FIELDS = ("full_name", "kind", "id_number", "tax_code", "phone", "address")
 
@@ -121,6 +122,15 @@ class ApplicantDetailsForm(forms.Form):
         self.add_error(field if field in self.fields else None, error.message)
 
 
+def _personal_details_validators() -> list:
+    """The configured validators that compare a password with the person's details."""
+    return [
+        validator
+        for validator in password_validation.get_default_password_validators()
+        if isinstance(validator, PersonalDetailsSimilarityValidator)
+    ]
+
+
 class SignupForm(ApplicantDetailsForm, AllauthSignupForm):
     """Answers a taken e-mail, ID number or tax code exactly as a new one (decision 0013).
 
@@ -144,7 +154,10 @@ class SignupForm(ApplicantDetailsForm, AllauthSignupForm):
                 **{name: cleaned.get(name) or "" for name in APPLICANT_FIELDS if name != "kind"},
             )
             try:
-                password_validation.validate_password(password, candidate)
+                # The others (length, common, numeric) allauth has run already.
+                password_validation.validate_password(
+                    password, candidate, password_validators=_personal_details_validators()
+                )
             except ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
